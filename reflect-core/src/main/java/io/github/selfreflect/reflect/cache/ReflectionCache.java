@@ -13,6 +13,11 @@ public interface ReflectionCache extends Closeable {
 
   Optional<CacheEntry> get(String key) throws IOException;
 
+  /** Whether the key is present; cheaper than {@link #get} where an index answers it. */
+  default boolean contains(String key) throws IOException {
+    return get(key).isPresent();
+  }
+
   /** Stores an entry durably. Storing a key that is already present changes nothing. */
   void put(CacheEntry entry) throws IOException;
 

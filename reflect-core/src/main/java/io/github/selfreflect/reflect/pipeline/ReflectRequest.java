@@ -1,0 +1,58 @@
+package io.github.selfreflect.reflect.pipeline;
+
+import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.prompt.PromptTemplate;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything one reflection run needs to know, as plain values: a front end (the Maven plugin,
+ * later perhaps Gradle or a CLI) builds one from its configuration and hands it to {@link
+ * ReflectPipeline}.
+ *
+ * @param chatsDirectory where the chat files are
+ * @param outputDirectory where the dataset files go
+ * @param cacheDirectory where paid-for reflections are kept
+ * @param template the prompt template
+ * @param model the model name sent to the endpoint
+ * @param sampling sampling options
+ * @param offline whether missing reflections may be requested
+ * @param failOnInvalid whether a bad chat record fails the run (else it is skipped and counted)
+ * @param concurrency requests in flight at once
+ * @param maxReplyAttempts how often one target is asked again when its reply is unusable
+ * @param generatorVersion the version of the tool, recorded in the manifest
+ */
+public record ReflectRequest(
+    Path chatsDirectory,
+    Path outputDirectory,
+    Path cacheDirectory,
+    PromptTemplate template,
+    String model,
+    SamplingParameters sampling,
+    OfflineMode offline,
+    boolean failOnInvalid,
+    int concurrency,
+    int maxReplyAttempts,
+    String generatorVersion) {
+
+  public ReflectRequest {
+    Objects.requireNonNull(chatsDirectory, "chatsDirectory");
+    Objects.requireNonNull(outputDirectory, "outputDirectory");
+    Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+    Objects.requireNonNull(template, "template");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(sampling, "sampling");
+    Objects.requireNonNull(offline, "offline");
+    Objects.requireNonNull(generatorVersion, "generatorVersion");
+    if (model.isBlank()) {
+      throw new IllegalArgumentException("model must not be blank");
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, found " + concurrency);
+    }
+    if (maxReplyAttempts < 1) {
+      throw new IllegalArgumentException(
+          "maxReplyAttempts must be at least 1, found " + maxReplyAttempts);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+io.github.selfreflect.reflect.maven.it.ItServers.start(basedir)

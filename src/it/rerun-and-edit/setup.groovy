@@ -1,0 +1,2 @@
+// Plays the LLM for all three builds of this project on a loopback port.
+io.github.selfreflect.reflect.maven.it.ItServers.start(basedir)

@@ -1,0 +1,32 @@
+import groovy.json.JsonSlurper
+import io.github.selfreflect.reflect.maven.it.ItServers
+
+def server = ItServers.stop(basedir)
+def manifest = { run -> new JsonSlurper().parse(new File(basedir, "target/${run}/manifest.json")) }
+
+def first = manifest('first').counts
+def second = manifest('second').counts
+def edited = manifest('edited').counts
+
+// 4 conversations; targets: pasta-1 turns 1 and 3, sql-1 turn 2, trip-1 turn 1, the haiku turn 2.
+assert first.conversations == 4
+assert first.targets == 5
+assert first.reflected == 5 && first.cached == 0
+
+assert second.reflected == 0 && second.cached == 5
+
+// The edited message (pasta-1, message 2) is in the prompts of pasta-1's two targets only.
+assert edited.reflected == 2 && edited.cached == 3
+
+assert server.requestCount() == 7 : "expected 5 + 0 + 2 requests, the fake LLM saw ${server.requestCount()}"
+
+def log = new File(basedir, 'build.log').text
+assert log.contains('5 reflected') || log.contains('reflected 5')
+
+// The same inputs give the same bytes, whichever run paid for the replies.
+assert new File(basedir, 'target/first/sft.jsonl').bytes == new File(basedir, 'target/second/sft.jsonl').bytes
+
+def sft = new File(basedir, 'target/first/sft.jsonl').readLines().collect { new JsonSlurper().parseText(it) }
+assert sft.size() == 5
+assert sft[2].messages[0] == [role: 'system', content: 'You are a helpful SQL tutor.']
+return true
