@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <p>Why not Jackson: a prompt that reproduces a Python project's request must match it to the
  * byte, and Jackson differs from Python in layout ({@code " : "} vs {@code ": "}, indent style)
- * and in escaping (Jackson keeps non-ASCII as is; Python writes {@code \u00e9} with lowercase
+ * and in escaping (Jackson keeps non-ASCII as is; Python writes a backslash-u escape with lowercase
  * hex). Matching bytes matter: the rendered prompt is part of the cache key and of what the model
  * sees.
  *

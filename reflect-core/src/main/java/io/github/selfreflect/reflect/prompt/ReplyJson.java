@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * are reported, so the reply is retried rather than half-read.
  *
  * <p>How the object is found: the body of the first fence (when there is one) is searched first,
- * then the whole reply. In each, every {@code {} is tried as a start in turn; from it a scan that
- * skips over string literals (so a brace inside a string does not count) finds the matching
- * {@code }}, and the text between is handed to Jackson. The first span that parses as an object
+ * then the whole reply. In each, every opening brace is tried as a start in turn; from it a scan
+ * that skips over string literals (so a brace inside a string does not count) finds the matching
+ * closing brace, and the text between is handed to Jackson. The first span that parses as an object
  * wins.
  *
  * <p>Kept apart from any one template so that every template reads replies the same way.

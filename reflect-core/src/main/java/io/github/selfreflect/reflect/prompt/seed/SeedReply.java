@@ -19,7 +19,7 @@ import java.util.Locale;
  * surrounding whitespace is ignored; K may still carry the single quotes the format shows it in;
  * K may be copied from the conversation block (with its bracket-run backslashes, see {@link
  * SeedConversationBlock#escapeBrackets}) or from the format (with Python's JSON escapes such as
- * {@code \u00e9} left in as text). C and L must be non-blank strings; they are returned stripped
+ * a backslash-u escape for a non-ASCII character left in as text). C and L must be non-blank strings; they are returned stripped
  * of surrounding whitespace, which only adds noise to training data.
  */
 final class SeedReply {
