@@ -30,6 +30,18 @@ final class TestSupport {
         "gpt-4", List.of(Message.of(Role.USER, text)), new SamplingParameters(0.0, 50));
   }
 
+  /** A request in the seed format, with K in the system message, as FakeLlmServer expects. */
+  static ChatRequest seedRequest(String k) {
+    String instruction = "You should leave K unchanged and implement C and L.\n"
+        + "Response Format: \n{\n    \"K\": " + quote("'" + k + "'") + ",\n"
+        + "    \"C\": \"Criticism on L according to consequent chats\",\n"
+        + "    \"L\": \"A response str answers K.\"\n} \nEnsure the response can beparsed";
+    return new ChatRequest("gpt-4",
+        List.of(Message.of(Role.USER, "Conversation:\nK:\n[[[\n" + k + "\n]]]\n"),
+            Message.of(Role.SYSTEM, instruction)),
+        SamplingParameters.DEFAULTS);
+  }
+
   /** The {@code response} of exchange {@code index} of an {@code openai/*.exchanges.json} file. */
   static JsonNode recordedResponse(String file, int index) {
     try (InputStream in = TestSupport.class.getResourceAsStream("/openai/" + file)) {
