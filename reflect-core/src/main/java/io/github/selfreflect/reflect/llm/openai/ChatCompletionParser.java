@@ -20,6 +20,9 @@ final class ChatCompletionParser {
   private ChatCompletionParser() {}
 
   static ChatResponse parse(String body) throws MalformedResponseException {
+    if (body.isBlank()) {
+      throw new MalformedResponseException("an empty body", null);
+    }
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
