@@ -1,0 +1,35 @@
+package io.github.selfreflect.reflect.llm;
+
+/**
+ * The server refused the request with a status that retrying cannot fix: a bad request, a wrong or
+ * missing API key, a model that does not exist (400, 401, 403, 404, 422 and other 4xx). The
+ * request was sent exactly once. Callers can tell configuration mistakes (stop the build) from
+ * transient trouble ({@link LlmRetriesExhaustedException}) by this type.
+ */
+public final class LlmRejectedException extends LlmException {
+
+  private final String errorType;
+  private final String errorCode;
+
+  /**
+   * @param message names the endpoint, the status and the server's error message; no API key
+   * @param status the HTTP status
+   * @param errorType the {@code error.type} of an OpenAI error body, or null
+   * @param errorCode the {@code error.code} of an OpenAI error body (as text), or null
+   */
+  public LlmRejectedException(String message, int status, String errorType, String errorCode) {
+    super(message, status, null);
+    this.errorType = errorType;
+    this.errorCode = errorCode;
+  }
+
+  /** The server's {@code error.type}, e.g. {@code invalid_request_error}, or null. */
+  public String errorType() {
+    return errorType;
+  }
+
+  /** The server's {@code error.code}, e.g. {@code model_not_found}, or null. */
+  public String errorCode() {
+    return errorCode;
+  }
+}
