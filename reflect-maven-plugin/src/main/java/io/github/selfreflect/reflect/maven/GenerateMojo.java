@@ -4,6 +4,7 @@ import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
+import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
@@ -303,11 +304,14 @@ public final class GenerateMojo extends AbstractMojo {
                     + " or reflect.serverId (a settings.xml <server>)");
       }
       return OpenAiChatClient.builder()
-          .baseUrl(endpoint)
+          .baseUrl(baseUrl)
           .apiKey(apiKey)
           .httpClient(http)
           .readTimeout(Duration.ofSeconds(timeoutSeconds))
-          .maxRetries(maxRetries)
+          .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
+          .retryListener(
+              (attempt, reason, delay) ->
+                  getLog().info("Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): " + reason))
           .build();
     };
   }

@@ -1,0 +1,51 @@
+package io.github.selfreflect.reflect.maven.it;
+
+import io.github.selfreflect.reflect.testing.FakeLlmServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Starts and stops the fake LLM for an invoker integration project, from its {@code setup.groovy}
+ * and {@code verify.groovy}.
+ *
+ * <p>The server runs inside the invoker's JVM while the project's builds run as separate Maven
+ * processes; they find it through {@code .mvn/maven.config}, which Maven reads from the project's
+ * root. The running server is kept in the JVM's system properties because the two hook scripts
+ * are loaded by different class loaders, so a static field here would not be shared.
+ */
+public final class ItServers {
+
+  private static final String PREFIX = "reflect.it.server:";
+
+  private ItServers() {}
+
+  /** Starts a fake LLM for the project and points the project's builds at it. */
+  public static FakeLlmServer start(File basedir) throws IOException {
+    FakeLlmServer server = new FakeLlmServer().start();
+    Path mvn = basedir.toPath().resolve(".mvn");
+    Files.createDirectories(mvn);
+    Files.writeString(
+        mvn.resolve("maven.config"),
+        "-Dreflect.baseUrl=" + server.baseUrl() + "\n",
+        StandardCharsets.UTF_8);
+    System.getProperties().put(PREFIX + basedir.getCanonicalPath(), server);
+    return server;
+  }
+
+  /**
+   * Stops the project's fake LLM and returns it, so the verify script can read its counts. Typed
+   * {@code Object} on purpose: the setup script's class loader may have loaded another copy of
+   * {@link FakeLlmServer}, so a cast could fail; Groovy calls its methods by name either way.
+   */
+  public static Object stop(File basedir) throws Exception {
+    Object server = System.getProperties().remove(PREFIX + basedir.getCanonicalPath());
+    if (!(server instanceof AutoCloseable)) {
+      throw new IllegalStateException("no fake LLM was started for " + basedir);
+    }
+    ((AutoCloseable) server).close();
+    return server;
+  }
+}
