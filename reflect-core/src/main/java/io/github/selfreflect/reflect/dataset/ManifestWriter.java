@@ -47,7 +47,9 @@ public final class ManifestWriter {
     DefaultPrettyPrinter printer =
         new DefaultPrettyPrinter(
                 Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
             .withObjectIndenter(indenter)
             .withArrayIndenter(indenter);
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(text)) {
