@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,8 +41,15 @@ final class CacheRecordCodec {
   private static final int SUM_SUFFIX_LENGTH = SUM_PREFIX.length + SUM_HEX_DIGITS + 2;
   private static final HexFormat HEX = HexFormat.of();
 
+  /**
+   * Characters outside the BMP (emoji) are written as UTF-8, not as escaped surrogate pairs: the
+   * file is for people and diffs too. Lone surrogates are still escaped, so every string round-trips.
+   */
   private static final ObjectMapper MAPPER =
-      new ObjectMapper()
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                  .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final JsonFactory FACTORY = MAPPER.getFactory();

@@ -1,6 +1,8 @@
 package io.github.selfreflect.reflect.dataset;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.selfreflect.reflect.cache.CacheEntry;
 import io.github.selfreflect.reflect.chat.Message;
@@ -17,8 +19,14 @@ import java.io.UncheckedIOException;
  */
 final class DatasetJson {
 
-  /** A mapper only so that generators can write the {@code tool_calls} trees as read. */
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * A mapper only so that generators can write the {@code tool_calls} trees as read. Emoji and
+   * other characters outside the BMP are written as UTF-8 rather than as escaped surrogate pairs
+   * (lone surrogates stay escaped, so nothing is lost).
+   */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build());
 
   @FunctionalInterface
   private interface Body {

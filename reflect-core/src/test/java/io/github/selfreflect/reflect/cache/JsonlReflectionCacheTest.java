@@ -62,7 +62,8 @@ class JsonlReflectionCacheTest {
 
   @Test
   void putThenGetRoundTripsUnicodeNewlinesAndQuotes() throws IOException {
-    String text = "Grüße, 漢字, 🎲 \"quoted\" back\\slash\nnew line\ttab \u2028 </script> \u0000";
+    String text =
+        "Grüße, 漢字, 🎲 \"quoted\" back\\slash\nnew line\ttab \u2028 </script> \u0000 lone \uD800";
     CacheEntry entry =
         new CacheEntry(
             "k1",
@@ -84,7 +85,9 @@ class JsonlReflectionCacheTest {
       assertEquals(Optional.empty(), cache.get("k2"));
     }
     assertEquals(1, lines().size(), "one record, one line");
-    assertTrue(Files.readString(file(), UTF_8).endsWith("}\n"));
+    String written = Files.readString(file(), UTF_8);
+    assertTrue(written.endsWith("}\n"));
+    assertTrue(written.contains("Grüße, 漢字, 🎲 \\\"quoted\\\""), "UTF-8, not escapes: " + written);
     assertEquals(List.of(), warnings);
   }
 

@@ -149,6 +149,28 @@ class DatasetWriterTest {
   }
 
   @Test
+  void writesTextAsUtf8WithOnlyTheEscapesJsonRequires() throws IOException {
+    Conversation conversation =
+        new Conversation(
+            "c",
+            "f.jsonl",
+            1,
+            List.of(
+                Message.of(Role.USER, "Würfel 🎲?\n\"quote\""),
+                Message.of(Role.ASSISTANT, "Ja."),
+                Message.of(Role.USER, "Danke")));
+    Target target = Targets.of(conversation).get(0);
+    try (DatasetWriter writer = DatasetWriter.open(dir)) {
+      writer.write(target, reflection(target, "c", "Ja 🎲.", Verdict.REVISE));
+      writer.finish();
+    }
+    assertEquals(
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Würfel 🎲?\\n\\\"quote\\\"\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Ja 🎲.\"}]}\n",
+        read("sft.jsonl"));
+  }
+
+  @Test
   void keepWritesTheOriginalAnswerToSftAndNoPreferencePair() throws IOException {
     List<OutputFile> files;
     try (DatasetWriter writer = DatasetWriter.open(dir)) {
