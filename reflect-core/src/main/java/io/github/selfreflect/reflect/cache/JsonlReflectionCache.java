@@ -4,6 +4,8 @@ import io.github.selfreflect.reflect.cache.KeyIndex.Location;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -159,52 +161,92 @@ public final class JsonlReflectionCache implements ReflectionCache {
   public Optional<CacheEntry> get(String key) throws IOException {
     Objects.requireNonNull(key, "key");
     List<Location> candidates;
-    FileChannel channel;
     synchronized (this) {
       ensureOpen();
       candidates = index.find(KeyIndex.hash(key));
-      channel = reader;
     }
-    for (Location location : candidates) {
-      CacheEntry entry = readAt(channel, location);
-      if (entry != null && entry.key().equals(key)) {
-        return Optional.of(entry);
-      }
-    }
-    return Optional.empty();
+    return find(key, candidates);
   }
 
   @Override
   public synchronized void put(CacheEntry entry) throws IOException {
     ensureOpen();
     long hash = KeyIndex.hash(entry.key());
-    for (Location location : index.find(hash)) {
-      CacheEntry present = readAt(reader, location);
-      if (present != null && present.key().equals(entry.key())) {
-        return;
-      }
+    if (find(entry.key(), index.find(hash)).isPresent()) {
+      return;
     }
     byte[] line = CacheRecordCodec.encode(entry);
     openForWriting();
+    if (needsNewline) {
+      needsNewline = !endsWithNewline(); // after a failed put, maybe nothing was written
+    }
     int lead = needsNewline ? 1 : 0;
     ByteBuffer buffer = ByteBuffer.allocate(lead + line.length + 1);
     if (needsNewline) {
       buffer.put((byte) '\n');
     }
     buffer.put(line).put((byte) '\n').flip();
-    long start = writer.size() + lead;
+    long start;
     try {
+      start = writer.size() + lead;
       while (buffer.hasRemaining()) {
         writer.write(buffer);
       }
       writer.force(true);
     } catch (IOException e) {
-      // Part of the line may be on disk: start the next record on a line of its own.
+      // Part of the line may be on disk: the next put checks, and starts on a line of its own.
       needsNewline = true;
       throw e;
     }
     needsNewline = false;
     index.add(hash, start, line.length);
+  }
+
+  /**
+   * The first of {@code candidates} that holds {@code key}. FileChannel is interruptible: a
+   * thread interrupted while reading closes the channel for every thread. The interrupted thread
+   * gets its {@link ClosedByInterruptException}; the others reopen the channel and try once more,
+   * so that one cancelled task cannot break the cache for the rest of the build.
+   */
+  private Optional<CacheEntry> find(String key, List<Location> candidates) throws IOException {
+    if (candidates.isEmpty()) {
+      return Optional.empty();
+    }
+    for (int attempt = 1; ; attempt++) {
+      FileChannel channel = readChannel();
+      try {
+        for (Location location : candidates) {
+          CacheEntry entry = readAt(channel, location);
+          if (entry != null && entry.key().equals(key)) {
+            return Optional.of(entry);
+          }
+        }
+        return Optional.empty();
+      } catch (AsynchronousCloseException e) {
+        if (e instanceof ClosedByInterruptException || attempt > 1) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private boolean endsWithNewline() throws IOException {
+    FileChannel channel = readChannel();
+    long size = channel.size();
+    if (size == 0) {
+      return true;
+    }
+    ByteBuffer last = ByteBuffer.allocate(1);
+    return channel.read(last, size - 1) == 1 && last.get(0) == '\n';
+  }
+
+  /** The read channel, reopened if an interrupted reader closed it. */
+  private synchronized FileChannel readChannel() throws IOException {
+    ensureOpen();
+    if (reader != null && !reader.isOpen()) {
+      reader = FileChannel.open(file, StandardOpenOption.READ);
+    }
+    return reader;
   }
 
   /**
@@ -216,11 +258,10 @@ public final class JsonlReflectionCache implements ReflectionCache {
     FileChannel channel;
     long end;
     synchronized (this) {
-      ensureOpen();
-      if (reader == null) {
+      channel = readChannel();
+      if (channel == null) {
         return;
       }
-      channel = reader;
       end = channel.size();
     }
     LineScanner.scan(
@@ -339,9 +380,10 @@ public final class JsonlReflectionCache implements ReflectionCache {
   }
 
   private void openForWriting() throws IOException {
-    if (writer != null) {
+    if (writer != null && writer.isOpen()) {
       return;
     }
+    // First put, or an interrupt during an earlier put closed the channel.
     Path folder = file.getParent();
     Files.createDirectories(folder);
     boolean created = !Files.exists(file);
@@ -351,7 +393,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
     if (created) {
       syncDirectory(folder);
     }
-    if (reader == null) {
+    if (reader == null || !reader.isOpen()) {
       reader = FileChannel.open(file, StandardOpenOption.READ);
     }
   }

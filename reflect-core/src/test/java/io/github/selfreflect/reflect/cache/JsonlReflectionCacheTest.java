@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -361,6 +362,28 @@ class JsonlReflectionCacheTest {
       cache.forEachEntry(e -> visited.add(e.key() + "=" + e.reflection().critique()));
     }
     assertEquals(List.of("k2=a", "k1=b", "k0=c"), visited);
+  }
+
+  @Test
+  void anInterruptedThreadDoesNotBreakTheCacheForOthers() throws IOException {
+    try (JsonlReflectionCache cache = open()) {
+      cache.put(entry("k1", "c1"));
+      Thread.currentThread().interrupt(); // e.g. a task cancelled with Future.cancel(true)
+      try {
+        assertThrows(ClosedByInterruptException.class, () -> cache.get("k1"));
+        assertThrows(ClosedByInterruptException.class, () -> cache.put(entry("k2", "c2")));
+      } finally {
+        Thread.interrupted();
+      }
+      assertEquals(Optional.of(entry("k1", "c1")), cache.get("k1"));
+      cache.put(entry("k2", "c2"));
+      assertEquals(Optional.of(entry("k2", "c2")), cache.get("k2"));
+    }
+    try (JsonlReflectionCache cache = open()) {
+      assertEquals(2, cache.size());
+    }
+    assertEquals(List.of(), warnings);
+    assertEquals(2, lines().size(), "no blank line where the interrupted put wrote nothing");
   }
 
   @Test
