@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
  *
  * <p><b>Why this shape.</b> Users commit the cache to git next to their chats, so it is plain
  * UTF-8 text, one record per line, fields in a fixed order and no timestamps: a new reflection is
- * a one-line diff, and two branches that reflected different turns merge cleanly. The format
+ * a one-line diff. When it creates the format folder, the cache also writes a {@code
+ * .gitattributes} there ({@value #GIT_ATTRIBUTES}): {@code eol=lf} keeps Windows checkouts from
+ * rewriting the file, and {@code merge=union} lets two branches that both appended reflections
+ * merge without a conflict (a key both added is then stored twice, and the first copy wins). The
+ * format
  * version is the folder name ({@code v1}), so a future format can live beside this one and a
  * migration is a new folder, not an in-place rewrite. The line format is described in {@link
  * CacheRecordCodec}.
@@ -45,10 +49,11 @@ import java.util.regex.Pattern;
  *
  * <p><b>Concurrency.</b> Safe for the threads of one process: puts are serialised, gets run in
  * parallel. Two processes writing the same cache at once are <em>not</em> coordinated yet (no file
- * lock): appends of whole lines are unlikely to interleave, but each process only sees the
- * records that were there when it opened the cache plus its own, and may append a key the other
- * has just added (harmless: the first copy wins on the next open). Cross-process locking is a
- * separate issue.
+ * lock; a separate issue). The file opens in append mode, so whole lines from both land intact,
+ * but each process sees only the records that were there when it opened the cache plus its own,
+ * may append a key the other has just added (harmless: the first copy wins on the next open), and
+ * may fail to find its own record again if the other appended in between (the record is on disk
+ * and found after a reopen; the miss is reported as a warning).
  */
 public final class JsonlReflectionCache implements ReflectionCache {
 
@@ -57,6 +62,9 @@ public final class JsonlReflectionCache implements ReflectionCache {
 
   /** The file name inside the format folder. */
   public static final String FILE_NAME = "reflections.jsonl";
+
+  /** What the cache writes to {@code .gitattributes} in a format folder it creates. */
+  public static final String GIT_ATTRIBUTES = FILE_NAME + " text eol=lf merge=union";
 
   private static final Pattern FORMAT_FOLDER = Pattern.compile("v([1-9][0-9]{0,8})");
 
@@ -385,7 +393,10 @@ public final class JsonlReflectionCache implements ReflectionCache {
     }
     // First put, or an interrupt during an earlier put closed the channel.
     Path folder = file.getParent();
-    Files.createDirectories(folder);
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve(".gitattributes"), GIT_ATTRIBUTES + "\n");
+    }
     boolean created = !Files.exists(file);
     writer =
         FileChannel.open(

@@ -134,7 +134,7 @@ class JsonlReflectionCacheTest {
   }
 
   @Test
-  void openingCreatesNothingUntilTheFirstPut() throws IOException {
+  void openingCreatesNothingUntilTheFirstPutWhichAddsGitAttributes() throws IOException {
     Path cacheDir = dir.resolve("cache");
     try (JsonlReflectionCache cache = JsonlReflectionCache.open(cacheDir, warnings::add)) {
       assertEquals(Optional.empty(), cache.get("k1"));
@@ -142,6 +142,10 @@ class JsonlReflectionCacheTest {
       cache.put(entry("k1", "c"));
     }
     assertTrue(Files.isRegularFile(cacheDir.resolve("v1/reflections.jsonl")));
+    assertEquals(
+        "reflections.jsonl text eol=lf merge=union\n",
+        Files.readString(cacheDir.resolve("v1/.gitattributes")),
+        "checked out with LF everywhere; concurrent appends on two branches merge");
   }
 
   @Test
