@@ -40,8 +40,9 @@ import java.util.regex.Pattern;
  * skips, and the next put starts on a fresh line. Every line carries a checksum of its own bytes;
  * a line that is not JSON, fails its checksum or lacks a field is reported once through the
  * warnings consumer (file and line number) and skipped. Nothing in the file is ever fatal, and no
- * bad line hides the lines around it. If the same key appears twice (say, after merging two
- * branches that both reflected a turn), the first line wins.
+ * bad line hides the lines around it. If the same key appears twice (after a union merge of two
+ * branches that both reflected a turn), the first line wins; that is normal operation, not
+ * damage, so it is counted ({@link #duplicateLines()}) rather than reported.
  *
  * <p><b>Memory.</b> Opening reads the file once and keeps only an index from key hash to (offset,
  * length), about 40 bytes per entry; {@link #get} reads and parses the one line it needs with a
@@ -78,7 +79,8 @@ public final class JsonlReflectionCache implements ReflectionCache {
   private final Consumer<String> warnings;
   private final KeyIndex index = new KeyIndex();
   private final Set<Long> reportedOffsets = new HashSet<>();
-  private final int droppedLines;
+  private int droppedLines;
+  private int duplicateLines;
 
   /** Null while the file does not exist. */
   private FileChannel reader;
@@ -94,13 +96,11 @@ public final class JsonlReflectionCache implements ReflectionCache {
     if (Files.exists(file)) {
       reader = FileChannel.open(file, StandardOpenOption.READ);
       try {
-        droppedLines = load();
+        load();
       } catch (IOException | RuntimeException e) {
         reader.close();
         throw e;
       }
-    } else {
-      droppedLines = 0;
     }
   }
 
@@ -155,9 +155,17 @@ public final class JsonlReflectionCache implements ReflectionCache {
     return file;
   }
 
-  /** How many lines {@link #open} reported and skipped (damaged, torn or duplicate). */
+  /** How many lines {@link #open} reported and skipped: damaged, torn or not records at all. */
   public int droppedLines() {
     return droppedLines;
+  }
+
+  /**
+   * How many lines {@link #open} skipped silently because an earlier line has the same key (a
+   * hint that compaction would shrink the file).
+   */
+  public int duplicateLines() {
+    return duplicateLines;
   }
 
   @Override
@@ -309,9 +317,8 @@ public final class JsonlReflectionCache implements ReflectionCache {
     }
   }
 
-  /** Builds the index in one pass; returns how many lines were reported and skipped. */
-  private int load() throws IOException {
-    int[] dropped = {0};
+  /** Builds the index in one pass, reporting lines that cannot be used. */
+  private void load() throws IOException {
     boolean endsWithNewline =
         LineScanner.scan(
             reader,
@@ -322,7 +329,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
               }
               String problem = index(offset, bytes, length);
               if (problem != null) {
-                dropped[0]++;
+                droppedLines++;
                 String where = file + ":" + number + ": ";
                 warnings.accept(
                     terminated
@@ -334,10 +341,9 @@ public final class JsonlReflectionCache implements ReflectionCache {
               }
             });
     needsNewline = !endsWithNewline;
-    return dropped[0];
   }
 
-  /** Indexes one line; returns why it was not indexed, or null. */
+  /** Indexes one line; returns why it cannot be used, or null (also for a duplicate). */
   private String index(long offset, byte[] bytes, int length) throws IOException {
     if (bytes == null) {
       return "longer than " + (LineScanner.MAX_LINE_BYTES >> 20) + " MiB, not a cache record";
@@ -352,7 +358,8 @@ public final class JsonlReflectionCache implements ReflectionCache {
     for (Location location : index.find(hash)) {
       CacheEntry earlier = readAt(reader, location);
       if (earlier != null && earlier.key().equals(entry.key())) {
-        return "a second record for key " + entry.key() + " (the first one is kept)";
+        duplicateLines++;
+        return null;
       }
     }
     index.add(hash, offset, length);
