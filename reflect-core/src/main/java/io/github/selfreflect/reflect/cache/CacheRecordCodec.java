@@ -1,0 +1,215 @@
+package io.github.selfreflect.reflect.cache;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.prompt.Reflection;
+import io.github.selfreflect.reflect.prompt.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * One cache line in format v1, both ways.
+ *
+ * <p>A line is the compact JSON object {@code {"key":..,"template":..,"model":..,"source":..,
+ * "conversation":..,"turn":..,"verdict":..,"critique":..,"answer":..,"reply":..,"usage":{"prompt":..,
+ * "cached":..,"completion":..},"sum":".."}}, fields always in that order so that a committed cache
+ * diffs line by line. {@code sum} is the first 16 hex digits of the SHA-256 of the same line
+ * without its {@code sum} field (that is, with {@code ,"sum":"..."} cut out before the closing
+ * brace). Because the sum is spliced onto the exact bytes that were hashed, checking it is a byte
+ * comparison: nothing is re-serialised, so a different JSON library or escaping style on the
+ * reading side can never make a sound record look damaged.
+ */
+final class CacheRecordCodec {
+
+  /** {@code ,"sum":"} + 16 hex digits + {@code "}} */
+  private static final byte[] SUM_PREFIX = ",\"sum\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  private static final int SUM_HEX_DIGITS = 16;
+  private static final int SUM_SUFFIX_LENGTH = SUM_PREFIX.length + SUM_HEX_DIGITS + 2;
+  private static final HexFormat HEX = HexFormat.of();
+
+  /**
+   * Characters outside the BMP (emoji) are written as UTF-8, not as escaped surrogate pairs: the
+   * file is for people and diffs too. Lone surrogates are still escaped, so every string round-trips.
+   */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+  private CacheRecordCodec() {}
+
+  /** The line for {@code entry}, without its terminating newline. */
+  static byte[] encode(CacheEntry entry) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 2 * entry.reply().length());
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("key", entry.key());
+      json.writeStringField("template", entry.template());
+      json.writeStringField("model", entry.model());
+      json.writeStringField("source", entry.source());
+      json.writeStringField("conversation", entry.conversationId());
+      json.writeNumberField("turn", entry.turn());
+      Reflection reflection = entry.reflection();
+      json.writeStringField("verdict", reflection.verdict().wireName());
+      json.writeStringField("critique", reflection.critique());
+      json.writeStringField("answer", reflection.answer());
+      json.writeStringField("reply", entry.reply());
+      json.writeObjectFieldStart("usage");
+      json.writeNumberField("prompt", entry.usage().promptTokens());
+      json.writeNumberField("cached", entry.usage().cachedPromptTokens());
+      json.writeNumberField("completion", entry.usage().completionTokens());
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    byte[] body = out.toByteArray();
+    byte[] sum = sumOf(body, body.length).getBytes(StandardCharsets.US_ASCII);
+    // body ends with '}': the sum goes in just before it.
+    int head = body.length - 1;
+    byte[] line = Arrays.copyOf(body, head + SUM_SUFFIX_LENGTH);
+    System.arraycopy(SUM_PREFIX, 0, line, head, SUM_PREFIX.length);
+    System.arraycopy(sum, 0, line, head + SUM_PREFIX.length, SUM_HEX_DIGITS);
+    line[line.length - 2] = '"';
+    line[line.length - 1] = '}';
+    return line;
+  }
+
+  /**
+   * Checks and reads one line ({@code length} bytes from {@code offset}, without its newline).
+   *
+   * @throws InvalidCacheRecordException naming what is wrong, in words fit for a warning
+   */
+  static CacheEntry decode(byte[] buffer, int offset, int length)
+      throws InvalidCacheRecordException {
+    verifySum(buffer, offset, length);
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(buffer, offset, length);
+    } catch (JsonProcessingException e) {
+      throw new InvalidCacheRecordException("not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading from memory cannot fail", e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidCacheRecordException("not a JSON object");
+    }
+    JsonNode usage = node.get("usage");
+    if (usage == null || !usage.isObject()) {
+      throw new InvalidCacheRecordException("missing field \"usage\"");
+    }
+    try {
+      return new CacheEntry(
+          text(node, "key"),
+          text(node, "template"),
+          text(node, "model"),
+          nullableText(node, "source"),
+          nullableText(node, "conversation"),
+          turn(node),
+          new Reflection(text(node, "critique"), text(node, "answer"), verdict(node)),
+          text(node, "reply"),
+          new Usage(count(usage, "prompt"), count(usage, "cached"), count(usage, "completion")));
+    } catch (RuntimeException e) {
+      throw new InvalidCacheRecordException("unreadable record: " + e.getMessage());
+    }
+  }
+
+  private static void verifySum(byte[] buffer, int offset, int length)
+      throws InvalidCacheRecordException {
+    int head = length - SUM_SUFFIX_LENGTH;
+    if (head < 1
+        || buffer[offset] != '{'
+        || !Arrays.equals(
+            buffer, offset + head, offset + head + SUM_PREFIX.length,
+            SUM_PREFIX, 0, SUM_PREFIX.length)
+        || buffer[offset + length - 2] != '"'
+        || buffer[offset + length - 1] != '}') {
+      throw new InvalidCacheRecordException("not a cache record (no checksum at its end)");
+    }
+    byte[] body = Arrays.copyOfRange(buffer, offset, offset + head + 1);
+    body[head] = '}';
+    byte[] expected = sumOf(body, body.length).getBytes(StandardCharsets.US_ASCII);
+    if (!Arrays.equals(
+        buffer, offset + head + SUM_PREFIX.length, offset + head + SUM_PREFIX.length + SUM_HEX_DIGITS,
+        expected, 0, SUM_HEX_DIGITS)) {
+      throw new InvalidCacheRecordException(
+          "checksum mismatch: the record was damaged or edited by hand");
+    }
+  }
+
+  private static String sumOf(byte[] bytes, int length) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(bytes, 0, length);
+      return HEX.formatHex(sha256.digest(), 0, SUM_HEX_DIGITS / 2);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static JsonNode field(JsonNode node, String name) throws InvalidCacheRecordException {
+    JsonNode value = node.get(name);
+    if (value == null) {
+      throw new InvalidCacheRecordException("missing field \"" + name + "\"");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String name) throws InvalidCacheRecordException {
+    JsonNode value = field(node, name);
+    if (!value.isTextual()) {
+      throw new InvalidCacheRecordException("field \"" + name + "\" is not a string");
+    }
+    return value.textValue();
+  }
+
+  private static String nullableText(JsonNode node, String name)
+      throws InvalidCacheRecordException {
+    return field(node, name).isNull() ? null : text(node, name);
+  }
+
+  private static int turn(JsonNode node) throws InvalidCacheRecordException {
+    JsonNode value = field(node, "turn");
+    if (!value.isInt() || value.intValue() < 0) {
+      throw new InvalidCacheRecordException("field \"turn\" is not a message index");
+    }
+    return value.intValue();
+  }
+
+  private static long count(JsonNode usage, String name) throws InvalidCacheRecordException {
+    JsonNode value = field(usage, name);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new InvalidCacheRecordException("field \"usage." + name + "\" is not a whole number");
+    }
+    return value.longValue();
+  }
+
+  private static Verdict verdict(JsonNode node) throws InvalidCacheRecordException {
+    String text = text(node, "verdict");
+    for (Verdict verdict : Verdict.values()) {
+      if (verdict.wireName().equals(text)) {
+        return verdict;
+      }
+    }
+    throw new InvalidCacheRecordException(
+        "field \"verdict\" is \"" + text + "\", expected \"revise\" or \"keep\"");
+  }
+}

@@ -1,0 +1,147 @@
+package io.github.selfreflect.reflect.dataset;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.cache.CacheEntry;
+import io.github.selfreflect.reflect.chat.Message;
+import io.github.selfreflect.reflect.chat.Role;
+import io.github.selfreflect.reflect.chat.Target;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The records of the dataset files, one compact JSON object each, keys written in a fixed order
+ * by hand (never through a map or bean introspection) so that the same input always gives the
+ * same bytes.
+ */
+final class DatasetJson {
+
+  /**
+   * A mapper only so that generators can write the {@code tool_calls} trees as read. Emoji and
+   * other characters outside the BMP are written as UTF-8 rather than as escaped surrogate pairs
+   * (lone surrogates stay escaped, so nothing is lost).
+   */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build());
+
+  @FunctionalInterface
+  private interface Body {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private DatasetJson() {}
+
+  /**
+   * {@code sft.jsonl}: {@code {"messages":[...history, K, answer]}}, the conversational format of
+   * OpenAI fine-tuning and TRL's SFTTrainer.
+   */
+  static byte[] sft(Target target, String answer) {
+    return object(
+        json -> {
+          json.writeArrayFieldStart("messages");
+          prompt(json, target);
+          message(json, Role.ASSISTANT, answer);
+          json.writeEndArray();
+        });
+  }
+
+  /**
+   * {@code preference.jsonl}: TRL's conversational preference format, {@code {"prompt":[...],
+   * "chosen":[answer], "rejected":[answer]}}.
+   */
+  static byte[] preference(Target target, String chosen, String rejected) {
+    return object(
+        json -> {
+          json.writeArrayFieldStart("prompt");
+          prompt(json, target);
+          json.writeEndArray();
+          json.writeArrayFieldStart("chosen");
+          message(json, Role.ASSISTANT, chosen);
+          json.writeEndArray();
+          json.writeArrayFieldStart("rejected");
+          message(json, Role.ASSISTANT, rejected);
+          json.writeEndArray();
+        });
+  }
+
+  /** {@code reflections.jsonl}: everything about one target, for people and reports. */
+  static byte[] reflection(Target target, CacheEntry entry) {
+    return object(
+        json -> {
+          location(json, target);
+          json.writeStringField("question", target.question().content());
+          json.writeStringField("original", target.originalAnswer().content());
+          json.writeStringField("critique", entry.reflection().critique());
+          json.writeStringField("answer", entry.reflection().answer());
+          json.writeStringField("verdict", entry.reflection().verdict().wireName());
+          json.writeStringField("model", entry.model());
+          json.writeStringField("template", entry.template());
+          json.writeStringField("key", entry.key());
+        });
+  }
+
+  /** {@code failures.jsonl}: a target that has no reflection, and why. */
+  static byte[] failure(Target target, String reason) {
+    return object(
+        json -> {
+          location(json, target);
+          json.writeStringField("reason", reason);
+        });
+  }
+
+  private static void location(JsonGenerator json, Target target) throws IOException {
+    json.writeStringField("source", target.conversation().sourceFile());
+    json.writeStringField("conversation", target.conversation().id());
+    json.writeNumberField("turn", target.index());
+  }
+
+  /** The history before K, then K. */
+  private static void prompt(JsonGenerator json, Target target) throws IOException {
+    for (Message m : target.history()) {
+      message(json, m);
+    }
+    message(json, target.question());
+  }
+
+  private static void message(JsonGenerator json, Role role, String content) throws IOException {
+    message(json, Message.of(role, content));
+  }
+
+  /**
+   * A message in OpenAI's chat shape: role and content, then name, tool_calls and tool_call_id
+   * where the message has them. Content is always a string (empty for a pure tool call): chat
+   * templates of open models trip over a null content more often than over an empty one.
+   */
+  private static void message(JsonGenerator json, Message m) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("role", m.role().wireName());
+    json.writeStringField("content", m.content());
+    if (m.name() != null) {
+      json.writeStringField("name", m.name());
+    }
+    if (m.isToolCall()) { // OpenAI rejects an empty tool_calls array
+      json.writeFieldName("tool_calls");
+      json.writeTree(m.toolCalls());
+    }
+    if (m.toolCallId() != null) {
+      json.writeStringField("tool_call_id", m.toolCallId());
+    }
+    json.writeEndObject();
+  }
+
+  private static byte[] object(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      body.write(json);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+}

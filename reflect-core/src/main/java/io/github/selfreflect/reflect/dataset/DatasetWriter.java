@@ -1,0 +1,176 @@
+package io.github.selfreflect.reflect.dataset;
+
+import io.github.selfreflect.reflect.cache.CacheEntry;
+import io.github.selfreflect.reflect.chat.Target;
+import io.github.selfreflect.reflect.prompt.Verdict;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes the training data of one build into an output directory, one compact JSON object per
+ * line, UTF-8, {@code \n} line ends:
+ *
+ * <ul>
+ *   <li>{@value #SFT}: {@code {"messages":[...history, user K, assistant answer]}} for every
+ *       target: the new answer when the verdict is {@link Verdict#REVISE}, the original one when
+ *       it is {@link Verdict#KEEP} (a good logged answer is good training data too). Readable as
+ *       it is by OpenAI fine-tuning and TRL (conversational SFT).
+ *   <li>{@value #PREFERENCE}: {@code {"prompt":[...history, user K], "chosen":[new answer],
+ *       "rejected":[original answer]}} for {@code REVISE} targets only: TRL's conversational
+ *       preference format (DPO and friends).
+ *   <li>{@value #REFLECTIONS}: one full record per target ({@code source, conversation, turn,
+ *       question, original, critique, answer, verdict, model, template, key}), for people, reports
+ *       and audits.
+ *   <li>{@value #FAILURES}: {@code {source, conversation, turn, reason}} per target that has no
+ *       reflection. Always written, empty when nothing failed, so that every build yields the
+ *       same set of files and the manifest's file list does not depend on luck.
+ * </ul>
+ *
+ * <p>History messages keep their OpenAI shape (role, content, and name / tool_calls /
+ * tool_call_id where present); system messages are included.
+ *
+ * <p><b>Reproducible.</b> The writer adds nothing of its own (no timestamps, no ids); the caller
+ * must call {@link #write} and {@link #writeFailure} in a deterministic order (file, conversation,
+ * turn). Same calls, same bytes.
+ *
+ * <p><b>Crash-safe.</b> Every file is written under a hidden partial name ({@code .sft.jsonl.partial})
+ * and renamed into place by {@link #finish} after being forced to disk. Opening the writer first
+ * removes the previous build's files and {@code manifest.json} from the directory, so after a
+ * killed build the directory holds no dataset rather than an old one mixed with a new one. {@link
+ * #close} without {@link #finish} (an exception on the way) deletes the partial files. A build
+ * killed outright may leave partial files behind (the next build overwrites them); consumers and
+ * packagers should take the files the manifest lists, not whatever the directory holds.
+ *
+ * <p>Not thread-safe: it is fed by one thread, in order.
+ */
+public final class DatasetWriter implements Closeable {
+
+  public static final String SFT = "sft.jsonl";
+  public static final String PREFERENCE = "preference.jsonl";
+  public static final String REFLECTIONS = "reflections.jsonl";
+  public static final String FAILURES = "failures.jsonl";
+
+  /** Every file this writer produces, in name order. */
+  public static final List<String> FILE_NAMES = List.of(FAILURES, PREFERENCE, REFLECTIONS, SFT);
+
+  private final List<HashingFileSink> sinks;
+  private final HashingFileSink sft;
+  private final HashingFileSink preference;
+  private final HashingFileSink reflections;
+  private final HashingFileSink failures;
+  private boolean finished;
+  private boolean closed;
+
+  private DatasetWriter(List<HashingFileSink> sinks) {
+    this.sinks = sinks;
+    this.failures = sinks.get(0);
+    this.preference = sinks.get(1);
+    this.reflections = sinks.get(2);
+    this.sft = sinks.get(3);
+  }
+
+  /**
+   * Starts a dataset in {@code directory} (created if missing), removing the files of an earlier
+   * build there ({@link #FILE_NAMES} and {@code manifest.json}); other files are left alone.
+   */
+  public static DatasetWriter open(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    Files.deleteIfExists(directory.resolve(ManifestWriter.FILE_NAME));
+    for (String name : FILE_NAMES) {
+      Files.deleteIfExists(directory.resolve(name));
+    }
+    List<HashingFileSink> sinks = new ArrayList<>(FILE_NAMES.size());
+    try {
+      for (String name : FILE_NAMES) {
+        sinks.add(HashingFileSink.create(directory, name));
+      }
+    } catch (IOException | RuntimeException e) {
+      abortAll(sinks, e);
+      throw e;
+    }
+    return new DatasetWriter(List.copyOf(sinks));
+  }
+
+  /** Writes the records of one reflected target. */
+  public void write(Target target, CacheEntry entry) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(entry, "entry");
+    ensureWritable();
+    String original = target.originalAnswer().content();
+    boolean revise = entry.reflection().verdict() == Verdict.REVISE;
+    String answer = revise ? entry.reflection().answer() : original;
+    sft.writeLine(DatasetJson.sft(target, answer));
+    if (revise) {
+      preference.writeLine(DatasetJson.preference(target, answer, original));
+    }
+    reflections.writeLine(DatasetJson.reflection(target, entry));
+  }
+
+  /** Records a target that has no reflection (the model failed, or the cache lacked it offline). */
+  public void writeFailure(Target target, String reason) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(reason, "reason");
+    ensureWritable();
+    failures.writeLine(DatasetJson.failure(target, reason));
+  }
+
+  /**
+   * Puts every file in place and describes them, in name order; the writer is then closed.
+   * Call {@link ManifestWriter} afterwards: the manifest, written last, marks a complete dataset.
+   */
+  public List<OutputFile> finish() throws IOException {
+    ensureWritable();
+    finished = true;
+    List<OutputFile> files = new ArrayList<>(sinks.size());
+    for (HashingFileSink sink : sinks) {
+      files.add(sink.commit());
+    }
+    AtomicFiles.syncDirectory(sinks.get(0).directory());
+    closed = true;
+    return List.copyOf(files);
+  }
+
+  /** Without {@link #finish}: deletes the partial files, leaving no dataset. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    IOException failure = abortAll(sinks, null);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void ensureWritable() {
+    if (finished || closed) {
+      throw new IllegalStateException(
+          "the dataset writer is " + (finished ? "finished" : "closed"));
+    }
+  }
+
+  /** Aborts every sink; returns the first IOException (others suppressed into it). */
+  private static IOException abortAll(List<HashingFileSink> sinks, Throwable primary) {
+    IOException first = null;
+    for (HashingFileSink sink : sinks) {
+      try {
+        sink.abort();
+      } catch (IOException e) {
+        if (primary != null) {
+          primary.addSuppressed(e);
+        } else if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    return first;
+  }
+}

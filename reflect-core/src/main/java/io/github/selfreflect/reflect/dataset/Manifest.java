@@ -1,0 +1,82 @@
+package io.github.selfreflect.reflect.dataset;
+
+import io.github.selfreflect.reflect.llm.SamplingParameters;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a dataset is and how it was made, written as {@code manifest.json} by {@link
+ * ManifestWriter}. It says enough to reproduce and to verify the files (template, model, sampling,
+ * a digest per file) and nothing that changes from run to run or must stay private: no
+ * timestamps, no host names, no paths, no API keys and no cache keys.
+ *
+ * @param generatorVersion the Reflect version that wrote the dataset
+ * @param template the prompt template used
+ * @param model the model the reflections were requested from
+ * @param sampling the sampling options sent
+ * @param counts what happened to the targets
+ * @param files the files of the dataset; kept sorted by name
+ */
+public record Manifest(
+    String generatorVersion,
+    Template template,
+    String model,
+    SamplingParameters sampling,
+    Counts counts,
+    List<OutputFile> files) {
+
+  /** The layout of {@code manifest.json}; bumped on any incompatible change. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** The generator's name in the manifest. */
+  public static final String GENERATOR_NAME = "reflect";
+
+  /**
+   * @param id the template's id, e.g. {@code seed}
+   * @param fingerprint the template's fingerprint (see {@code PromptTemplate.fingerprint()})
+   */
+  public record Template(String id, String fingerprint) {
+    public Template {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+  }
+
+  /**
+   * Counts of one build, set by the pipeline.
+   *
+   * @param conversations conversations read
+   * @param targets assistant turns found to reflect on
+   * @param cached targets answered from the cache
+   * @param reflected targets the model was asked about in this build
+   * @param failed targets without a reflection (see {@code failures.jsonl})
+   * @param skipped targets left out on purpose (filters, limits)
+   * @param invalidRecords chat records that could not be read and were skipped
+   */
+  public record Counts(
+      long conversations,
+      long targets,
+      long cached,
+      long reflected,
+      long failed,
+      long skipped,
+      long invalidRecords) {}
+
+  public Manifest {
+    Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(template, "template");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(sampling, "sampling");
+    Objects.requireNonNull(counts, "counts");
+    List<OutputFile> sorted = new ArrayList<>(files);
+    sorted.sort(Comparator.comparing(OutputFile::name));
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
+        throw new IllegalArgumentException("file listed twice: " + sorted.get(i).name());
+      }
+    }
+    files = List.copyOf(sorted);
+  }
+}

@@ -1,0 +1,110 @@
+package io.github.selfreflect.reflect.dataset;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.llm.SamplingParameters;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes {@code manifest.json}: pretty-printed with two-space indents and {@code \n} line ends
+ * whatever the platform, keys in a fixed order, a final newline, so that it reads well, diffs well
+ * and is byte-identical for identical builds. It is written last and atomically: its presence
+ * marks a complete dataset.
+ *
+ * <pre>{@code
+ * {
+ *   "formatVersion": 1,
+ *   "generator": { "name", "version" },
+ *   "template": { "id", "fingerprint" },
+ *   "model": "...",
+ *   "sampling": { "temperature", "maxTokens" },      (each left out when not set)
+ *   "counts": { "conversations", "targets", "cached", "reflected", "failed", "skipped",
+ *               "invalidRecords" },
+ *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
+ * }
+ * }</pre>
+ */
+public final class ManifestWriter {
+
+  public static final String FILE_NAME = "manifest.json";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ManifestWriter() {}
+
+  /** The manifest's text, exactly as {@link #write} stores it (UTF-8). */
+  public static String render(Manifest manifest) {
+    StringWriter text = new StringWriter();
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
+            .withObjectIndenter(indenter)
+            .withArrayIndenter(indenter);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(text)) {
+      json.setPrettyPrinter(printer);
+      json.writeStartObject();
+      json.writeNumberField("formatVersion", Manifest.FORMAT_VERSION);
+      json.writeObjectFieldStart("generator");
+      json.writeStringField("name", Manifest.GENERATOR_NAME);
+      json.writeStringField("version", manifest.generatorVersion());
+      json.writeEndObject();
+      json.writeObjectFieldStart("template");
+      json.writeStringField("id", manifest.template().id());
+      json.writeStringField("fingerprint", manifest.template().fingerprint());
+      json.writeEndObject();
+      json.writeStringField("model", manifest.model());
+      json.writeObjectFieldStart("sampling");
+      SamplingParameters sampling = manifest.sampling();
+      if (sampling.temperature() != null) {
+        json.writeNumberField("temperature", sampling.temperature());
+      }
+      if (sampling.maxTokens() != null) {
+        json.writeNumberField("maxTokens", sampling.maxTokens());
+      }
+      json.writeEndObject();
+      Manifest.Counts counts = manifest.counts();
+      json.writeObjectFieldStart("counts");
+      json.writeNumberField("conversations", counts.conversations());
+      json.writeNumberField("targets", counts.targets());
+      json.writeNumberField("cached", counts.cached());
+      json.writeNumberField("reflected", counts.reflected());
+      json.writeNumberField("failed", counts.failed());
+      json.writeNumberField("skipped", counts.skipped());
+      json.writeNumberField("invalidRecords", counts.invalidRecords());
+      json.writeEndObject();
+      json.writeObjectFieldStart("files");
+      for (OutputFile file : manifest.files()) {
+        json.writeObjectFieldStart(file.name());
+        json.writeStringField("sha256", file.sha256());
+        json.writeNumberField("bytes", file.bytes());
+        json.writeNumberField("records", file.records());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return text + "\n";
+  }
+
+  /** Writes {@code directory/manifest.json} atomically and returns its path. */
+  public static Path write(Path directory, Manifest manifest) throws IOException {
+    Files.createDirectories(directory);
+    Path target = directory.resolve(FILE_NAME);
+    AtomicFiles.write(target, render(manifest).getBytes(StandardCharsets.UTF_8));
+    return target;
+  }
+}

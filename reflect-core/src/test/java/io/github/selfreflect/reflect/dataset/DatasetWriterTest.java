@@ -1,0 +1,282 @@
+package io.github.selfreflect.reflect.dataset;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.cache.CacheEntry;
+import io.github.selfreflect.reflect.chat.Conversation;
+import io.github.selfreflect.reflect.chat.Message;
+import io.github.selfreflect.reflect.chat.Role;
+import io.github.selfreflect.reflect.chat.Target;
+import io.github.selfreflect.reflect.chat.Targets;
+import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.prompt.Reflection;
+import io.github.selfreflect.reflect.prompt.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetWriterTest {
+
+  @TempDir Path dir;
+
+  /** System prompt and a tool round trip in the history, then K, the target L and hindsight. */
+  static Conversation toolConversation() throws IOException {
+    JsonNode toolCalls =
+        new ObjectMapper()
+            .readTree(
+                "[{\"id\":\"call_1\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"add\",\"arguments\":\"{}\"}}]");
+    return new Conversation(
+        "conv-1",
+        "shop/tools.jsonl",
+        7,
+        List.of(
+            Message.of(Role.SYSTEM, "You are terse."),
+            Message.of(Role.USER, "Add 2 and 2."),
+            new Message(Role.ASSISTANT, "", toolCalls, null, null),
+            new Message(Role.TOOL, "4", null, "call_1", "add"),
+            Message.of(Role.ASSISTANT, "4."),
+            Message.of(Role.USER, "And times 3?"),
+            Message.of(Role.ASSISTANT, "7."),
+            Message.of(Role.USER, "That's wrong."),
+            Message.of(Role.ASSISTANT, "Sorry: 12.")));
+  }
+
+  static Conversation plainConversation() {
+    return new Conversation(
+        "conv-2",
+        "shop/plain.jsonl",
+        1,
+        List.of(
+            Message.of(Role.USER, "Capital of France?"),
+            Message.of(Role.ASSISTANT, "Paris."),
+            Message.of(Role.USER, "Thanks!")));
+  }
+
+  static CacheEntry reflection(Target target, String critique, String answer, Verdict verdict) {
+    return new CacheEntry(
+        "key-" + target.conversation().id() + "-" + target.index(),
+        "seed",
+        "gpt-4o",
+        target.conversation().sourceFile(),
+        target.conversation().id(),
+        target.index(),
+        new Reflection(critique, answer, verdict),
+        "{}",
+        new Usage(10, 0, 5));
+  }
+
+  private Target toolTarget() throws IOException {
+    List<Target> targets = Targets.of(toolConversation());
+    assertEquals(1, targets.size());
+    assertEquals(6, targets.get(0).index());
+    return targets.get(0);
+  }
+
+  private Target plainTarget() {
+    return Targets.of(plainConversation()).get(0);
+  }
+
+  /** Writes the fixed dataset: a REVISE, a KEEP and a failure. */
+  private List<OutputFile> writeFixture(Path out) throws IOException {
+    try (DatasetWriter writer = DatasetWriter.open(out)) {
+      Target tool = toolTarget();
+      writer.write(tool, reflection(tool, "3 × 4 is 12, not 7.", "(2 + 2) × 3 = 12.", Verdict.REVISE));
+      Target plain = plainTarget();
+      writer.write(plain, reflection(plain, "Correct and brief.", "", Verdict.KEEP));
+      writer.writeFailure(plain, "model reply was not JSON");
+      return writer.finish();
+    }
+  }
+
+  private String read(String name) throws IOException {
+    return Files.readString(dir.resolve(name), UTF_8);
+  }
+
+  @Test
+  void writesTheExpectedLinesForHistoryWithSystemPromptAndToolCall() throws IOException {
+    writeFixture(dir);
+
+    String history =
+        "{\"role\":\"system\",\"content\":\"You are terse.\"},"
+            + "{\"role\":\"user\",\"content\":\"Add 2 and 2.\"},"
+            + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_1\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"add\",\"arguments\":\"{}\"}}]},"
+            + "{\"role\":\"tool\",\"content\":\"4\",\"name\":\"add\",\"tool_call_id\":\"call_1\"},"
+            + "{\"role\":\"assistant\",\"content\":\"4.\"},"
+            + "{\"role\":\"user\",\"content\":\"And times 3?\"}";
+    assertEquals(
+        "{\"messages\":["
+            + history
+            + ",{\"role\":\"assistant\",\"content\":\"(2 + 2) × 3 = 12.\"}]}\n"
+            + "{\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Paris.\"}]}\n",
+        read("sft.jsonl"));
+    assertEquals(
+        "{\"prompt\":["
+            + history
+            + "],\"chosen\":[{\"role\":\"assistant\",\"content\":\"(2 + 2) × 3 = 12.\"}],"
+            + "\"rejected\":[{\"role\":\"assistant\",\"content\":\"7.\"}]}\n",
+        read("preference.jsonl"));
+    assertEquals(
+        "{\"source\":\"shop/tools.jsonl\",\"conversation\":\"conv-1\",\"turn\":6,"
+            + "\"question\":\"And times 3?\",\"original\":\"7.\",\"critique\":\"3 × 4 is 12, not 7.\","
+            + "\"answer\":\"(2 + 2) × 3 = 12.\",\"verdict\":\"revise\",\"model\":\"gpt-4o\","
+            + "\"template\":\"seed\",\"key\":\"key-conv-1-6\"}\n"
+            + "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
+            + "\"question\":\"Capital of France?\",\"original\":\"Paris.\","
+            + "\"critique\":\"Correct and brief.\",\"answer\":\"\",\"verdict\":\"keep\","
+            + "\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\"}\n",
+        read("reflections.jsonl"));
+    assertEquals(
+        "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
+            + "\"reason\":\"model reply was not JSON\"}\n",
+        read("failures.jsonl"));
+  }
+
+  @Test
+  void writesTextAsUtf8WithOnlyTheEscapesJsonRequires() throws IOException {
+    Conversation conversation =
+        new Conversation(
+            "c",
+            "f.jsonl",
+            1,
+            List.of(
+                Message.of(Role.USER, "Würfel 🎲?\n\"quote\""),
+                Message.of(Role.ASSISTANT, "Ja."),
+                Message.of(Role.USER, "Danke")));
+    Target target = Targets.of(conversation).get(0);
+    try (DatasetWriter writer = DatasetWriter.open(dir)) {
+      writer.write(target, reflection(target, "c", "Ja 🎲.", Verdict.REVISE));
+      writer.finish();
+    }
+    assertEquals(
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Würfel 🎲?\\n\\\"quote\\\"\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Ja 🎲.\"}]}\n",
+        read("sft.jsonl"));
+  }
+
+  @Test
+  void keepWritesTheOriginalAnswerToSftAndNoPreferencePair() throws IOException {
+    List<OutputFile> files;
+    try (DatasetWriter writer = DatasetWriter.open(dir)) {
+      Target plain = plainTarget();
+      writer.write(plain, reflection(plain, "Fine.", "Paris, of course.", Verdict.KEEP));
+      files = writer.finish();
+    }
+    assertEquals(
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Paris.\"}]}\n",
+        read("sft.jsonl"));
+    assertEquals("", read("preference.jsonl"));
+    assertEquals("", read("failures.jsonl"), "written even when empty");
+    assertEquals(
+        List.of(0L, 0L, 1L, 1L), files.stream().map(OutputFile::records).collect(Collectors.toList()));
+  }
+
+  @Test
+  void finishDescribesEveryFileInNameOrderWithTheDigestOfItsBytesOnDisk() throws Exception {
+    List<OutputFile> files = writeFixture(dir);
+
+    assertEquals(
+        List.of("failures.jsonl", "preference.jsonl", "reflections.jsonl", "sft.jsonl"),
+        files.stream().map(OutputFile::name).collect(Collectors.toList()));
+    for (OutputFile file : files) {
+      byte[] bytes = Files.readAllBytes(dir.resolve(file.name()));
+      assertEquals(sha256(bytes), file.sha256(), file.name());
+      assertEquals(bytes.length, file.bytes(), file.name());
+      assertEquals(
+          new String(bytes, UTF_8).chars().filter(c -> c == '\n').count(),
+          file.records(),
+          file.name());
+    }
+    assertEquals(List.of(1L, 1L, 2L, 2L), files.stream().map(OutputFile::records).toList());
+  }
+
+  @Test
+  void theSameInputsGiveTheSameBytes() throws IOException {
+    List<OutputFile> first = writeFixture(dir.resolve("a"));
+    List<OutputFile> second = writeFixture(dir.resolve("b"));
+    List<OutputFile> again = writeFixture(dir.resolve("a"));
+    assertEquals(first, second);
+    assertEquals(first, again);
+    for (String name : DatasetWriter.FILE_NAMES) {
+      assertArrayEquals(
+          Files.readAllBytes(dir.resolve("a").resolve(name)),
+          Files.readAllBytes(dir.resolve("b").resolve(name)));
+    }
+  }
+
+  @Test
+  void finishLeavesNoPartialFiles() throws IOException {
+    writeFixture(dir);
+    assertEquals(
+        List.of("failures.jsonl", "preference.jsonl", "reflections.jsonl", "sft.jsonl"),
+        listing(dir));
+  }
+
+  @Test
+  void aWriterClosedWithoutFinishLeavesNothingUnderTheRealNames() throws IOException {
+    DatasetWriter writer = DatasetWriter.open(dir);
+    Target plain = plainTarget();
+    writer.write(plain, reflection(plain, "c", "a", Verdict.REVISE));
+    assertTrue(Files.exists(dir.resolve(".sft.jsonl.partial")), "written under a partial name");
+    assertFalse(Files.exists(dir.resolve("sft.jsonl")));
+    writer.close(); // the build failed before finish()
+    writer.close();
+    assertEquals(List.of(), listing(dir));
+  }
+
+  @Test
+  void openingRemovesThePreviousBuildsDatasetButNothingElse() throws IOException {
+    Files.writeString(dir.resolve("sft.jsonl"), "old\n");
+    Files.writeString(dir.resolve("manifest.json"), "{}\n");
+    Files.writeString(dir.resolve("notes.txt"), "mine\n");
+    try (DatasetWriter writer = DatasetWriter.open(dir)) {
+      assertEquals(
+          List.of(
+              ".failures.jsonl.partial",
+              ".preference.jsonl.partial",
+              ".reflections.jsonl.partial",
+              ".sft.jsonl.partial",
+              "notes.txt"),
+          listing(dir));
+    }
+    assertEquals(List.of("notes.txt"), listing(dir));
+  }
+
+  @Test
+  void aFinishedWriterTakesNoMoreRecords() throws IOException {
+    DatasetWriter writer = DatasetWriter.open(dir);
+    writer.finish();
+    Target plain = plainTarget();
+    assertThrows(IllegalStateException.class, () -> writer.writeFailure(plain, "late"));
+    assertThrows(IllegalStateException.class, writer::finish);
+    writer.close();
+    assertEquals(4, listing(dir).size(), "close after finish keeps the files");
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
