@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -15,20 +16,29 @@ final class ChatJson {
 
   /**
    * Strict JSON (no comments, no NaN): a chat file that only parses leniently would be read
-   * differently by other tools. Trailing tokens fail, so that two records on one JSONL line are an
-   * error rather than a silently dropped second record. Properties are written sorted so that
-   * {@link #canonical} does not depend on the key order of the file.
+   * differently by other tools. Properties are written sorted so that {@link #canonical} does not
+   * depend on the key order of the file.
    */
   static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-          .build();
+      JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+
+  /**
+   * For text that must be exactly one JSON value: trailing tokens fail, so that two records on one
+   * JSONL line are an error rather than a silently dropped second record. (Not for the streaming
+   * parser, where the next record is exactly what follows a record.)
+   */
+  private static final ObjectReader WHOLE_VALUE =
+      MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private static final int MAX_QUOTED_CHARS = 40;
   private static final int MAX_LISTED_KEYS = 5;
 
   private ChatJson() {}
+
+  /** Parses {@code text} as one JSON value and nothing after it. */
+  static JsonNode readWhole(String text) throws JsonProcessingException {
+    return WHOLE_VALUE.readTree(text);
+  }
 
   /** Compact JSON with sorted keys: equal for records that differ only in layout or key order. */
   static String canonical(JsonNode node) {

@@ -51,7 +51,7 @@ final class JsonLinesConversationSource extends LookaheadConversationSource {
       }
       JsonNode record;
       try {
-        record = ChatJson.MAPPER.readTree(text);
+        record = ChatJson.readWhole(text);
       } catch (JsonProcessingException e) {
         report(SyntaxErrors.of(decoder.sourceFile(), lineNumber, e));
         continue;

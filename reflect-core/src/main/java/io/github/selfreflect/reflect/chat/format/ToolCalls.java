@@ -25,7 +25,7 @@ final class ToolCalls {
    */
   static ArrayNode parse(String text) {
     try {
-      return of(ChatJson.MAPPER.readTree(text));
+      return of(ChatJson.readWhole(text));
     } catch (JsonProcessingException e) {
       return null;
     }
