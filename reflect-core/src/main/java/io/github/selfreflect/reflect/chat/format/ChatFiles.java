@@ -1,6 +1,7 @@
 package io.github.selfreflect.reflect.chat.format;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,6 +46,8 @@ public final class ChatFiles {
           .sorted(Comparator.comparing(Named::name))
           .map(Named::file)
           .collect(Collectors.toUnmodifiableList());
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // a sub-directory that cannot be read, say: keep the checked exception
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.chat.format;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.selfreflect.reflect.chat.Conversation;
@@ -49,11 +50,8 @@ final class JsonLinesConversationSource extends LookaheadConversationSource {
       if (text.isBlank()) {
         continue;
       }
-      JsonNode record;
-      try {
-        record = ChatJson.readWhole(text);
-      } catch (JsonProcessingException e) {
-        report(SyntaxErrors.of(decoder.sourceFile(), lineNumber, e));
+      JsonNode record = parseLine(text);
+      if (record == null) {
         continue;
       }
       try {
@@ -63,6 +61,27 @@ final class JsonLinesConversationSource extends LookaheadConversationSource {
       }
     }
     return null;
+  }
+
+  /** The line's one JSON value, or null after reporting why there is none. */
+  private JsonNode parseLine(String text) throws IOException {
+    try (JsonParser parser = ChatJson.MAPPER.createParser(text)) {
+      JsonNode record = parser.readValueAsTree();
+      if (parser.nextToken() != null) {
+        // Two records glued on one line: reading only the first would lose the second unseen.
+        report(
+            new InvalidChatException(
+                decoder.sourceFile(),
+                lineNumber,
+                "expected one record per line, found more JSON after it at column "
+                    + parser.currentTokenLocation().getColumnNr()));
+        return null;
+      }
+      return record;
+    } catch (JsonProcessingException e) {
+      report(SyntaxErrors.of(decoder.sourceFile(), lineNumber, e));
+      return null;
+    }
   }
 
   @Override

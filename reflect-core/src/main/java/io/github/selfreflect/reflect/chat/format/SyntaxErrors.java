@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
 
-/** Words a Jackson syntax error as {@code file:line: expected valid JSON, found ...}. */
+/**
+ * Words a Jackson syntax error as {@code file:line: expected valid JSON, found a syntax error at
+ * column N: <Jackson's description>}.
+ */
 final class SyntaxErrors {
 
   private SyntaxErrors() {}
@@ -19,12 +22,13 @@ final class SyntaxErrors {
   /** For a parser that read one line of the file: only the column comes from the parser. */
   static InvalidChatException of(String sourceFile, long line, JsonProcessingException e) {
     JsonLocation location = e.getLocation();
-    String column =
-        location == null || location.getColumnNr() < 1
-            ? ""
-            : " at column " + location.getColumnNr();
+    String where =
+        location == null || location.getColumnNr() < 1 ? "" : " at column " + location.getColumnNr();
     return new InvalidChatException(
-        sourceFile, line, "expected valid JSON, found " + jacksonProblem(e) + column, e);
+        sourceFile,
+        line,
+        "expected valid JSON, found a syntax error" + where + ": " + jacksonProblem(e),
+        e);
   }
 
   /**
