@@ -21,10 +21,10 @@ import java.util.Set;
  * ids, editing a record gives that record a new one. Moving records around keeps them too, as the
  * line number is not part of the hash.
  *
- * <p>A second record with the same id (two identical records, or a repeated {@code id}) gets
- * {@code -2}, the third {@code -3}, and so on, in file order. To know which ids were taken this
- * holds every id of the file: a few dozen bytes per record, the one thing in a reader that grows
- * with the file.
+ * <p>A second record with the same id (two identical records, or a repeated {@code id}) gets {@code
+ * -2}, the third {@code -3}, and so on, in file order. To know which ids were taken this holds
+ * every id of the file: a few dozen bytes per record, the one thing in a reader that grows with the
+ * file.
  */
 final class ConversationIds {
 
