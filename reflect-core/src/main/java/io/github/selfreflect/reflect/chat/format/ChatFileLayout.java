@@ -15,11 +15,12 @@ enum ChatFileLayout {
   EMPTY,
   /** {@code [} first: one JSON array of records. */
   JSON_ARRAY,
-  /** {@code {} first, with more on its line: one record per line. */
+  /** <code>&#123;</code> first, with more on its line: one record per line. */
   JSON_LINES,
   /**
-   * {@code {} alone on the first line: a pretty-printed record (axolotl's and others' single-object
-   * fixtures), or several one after another. Not JSONL, whose records never span lines.
+   * <code>&#123;</code> alone on the first line: a pretty-printed record (axolotl's and others'
+   * single-object fixtures), or several one after another. Not JSONL, whose records never span
+   * lines.
    */
   JSON_VALUES,
   /** Anything else: not a chat file. */

@@ -26,6 +26,8 @@ public final class ChatFiles {
    * matched in any case), sorted by {@link #relativeName}. Symbolic links to files are listed;
    * linked directories are not entered, so a link cycle cannot loop.
    *
+   * @param chatsDir the directory that holds the chat files
+   * @return the files, as paths under {@code chatsDir}; empty when there are none
    * @throws NoSuchFileException if {@code chatsDir} does not exist, naming it
    * @throws FileSystemException if {@code chatsDir} is not a directory, naming it
    */
@@ -56,6 +58,9 @@ public final class ChatFiles {
    * OS: {@code sharegpt/day1.jsonl}. This is how problems, conversations and derived ids name the
    * file, so that they are the same on Windows and Linux.
    *
+   * @param chatsDir the chats directory
+   * @param file a file inside it
+   * @return the relative name, never empty
    * @throws IllegalArgumentException if {@code file} is not inside {@code chatsDir}
    */
   public static String relativeName(Path chatsDir, Path file) {

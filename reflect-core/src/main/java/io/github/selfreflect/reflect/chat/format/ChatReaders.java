@@ -10,18 +10,29 @@ import java.util.Objects;
 /**
  * Opens a chat file as a stream of conversations.
  *
- * <p>The layout is told from the content, not the file name: a file whose first non-blank
- * character is {@code [} is a JSON array of records; {@code {} starts JSON Lines, one record per
- * line, blank lines skipped (a {@code {} alone on the first line is taken for a pretty-printed
- * record, or several, one after another); an empty file has no records. Each record then picks its
- * own dialect by its keys: {@code conversations} is ShareGPT, {@code messages} is OpenAI chat.
+ * <p><b>Layout, by content:</b> the file name does not matter. A file whose first non-blank
+ * character is {@code [} is a JSON array of records. One that starts with <code>&#123;</code> is
+ * JSON Lines: one record per line, blank lines skipped (but a <code>&#123;</code> alone on the
+ * first line is taken for a pretty-printed record, or several, one after another). An empty or
+ * blank file has no records.
  *
- * <p>Reading streams: one record is in memory at a time, however large the file. Bad input is
- * reported as {@link InvalidChatException} ({@code file:line: expected ..., found ...}) through
- * {@code onInvalid}: {@link InvalidRecordHandler#FAIL} makes {@code next()} throw it; a handler
- * that returns skips the record. A JSON syntax error in JSON Lines skips only that line; in an
- * array (or a pretty-printed file) it ends the file, because the parser cannot find where the
- * next record starts.
+ * <p><b>Dialect, per record:</b> a record with {@code conversations} is ShareGPT ({@code from} /
+ * {@code value}, with LLaMA-Factory's {@code system}, {@code function_call} and {@code
+ * observation}); one with {@code messages} is OpenAI chat ({@code role} / {@code content}, with
+ * {@code tool_calls}, {@code tool_call_id} and {@code name}). Speaker and role names match in any
+ * case. Content parts are flattened to text, <b>which loses what is not text</b>: an image, audio
+ * or reasoning part becomes a placeholder such as {@code [image_url]}. Keys that a {@link
+ * io.github.selfreflect.reflect.chat.Conversation} cannot hold ({@code tools}, {@code chosen},
+ * {@code images}, ...) are ignored.
+ *
+ * <p><b>Streaming:</b> one record is in memory at a time, however large the file (plus the ids
+ * given out so far, to keep them unique in the file).
+ *
+ * <p><b>Bad input</b> is an {@link InvalidChatException} ({@code file:line: expected ..., found
+ * ...}) handed to {@code onInvalid}: with {@link InvalidRecordHandler#FAIL} {@code next()} throws
+ * it; a handler that returns skips the record. A JSON syntax error in JSON Lines skips only that
+ * line; in an array (or a pretty-printed file) it ends the file, because after a syntax error the
+ * parser cannot tell where the next record starts.
  */
 public final class ChatReaders {
 
@@ -32,10 +43,12 @@ public final class ChatReaders {
    * content is reported while iterating, so that a handler that skips bad input also skips a file
    * that is not chat data at all.
    *
-   * @param relativeName the file's name relative to the chats directory, with {@code /}
-   *     separators (see {@link ChatFiles#relativeName}); it names the file in problems, becomes
-   *     {@link io.github.selfreflect.reflect.chat.Conversation#sourceFile()} and seeds derived ids
+   * @param file the chat file
+   * @param relativeName the file's name relative to the chats directory, with {@code /} separators
+   *     (see {@link ChatFiles#relativeName}); it names the file in problems, becomes {@link
+   *     io.github.selfreflect.reflect.chat.Conversation#sourceFile()} and seeds derived ids
    * @param onInvalid what to do with each bad record
+   * @return the file's conversations, in file order; close it when done
    * @throws IOException if the file cannot be opened
    */
   public static ConversationSource open(

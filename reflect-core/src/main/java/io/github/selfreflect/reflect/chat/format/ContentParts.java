@@ -15,8 +15,8 @@ import java.util.Locale;
  * array of parts. Text parts are joined with {@code "\n"}. <strong>This is lossy:</strong> a part
  * that is not text ({@code image_url}, {@code input_audio}, {@code file}, LLaMA-Factory's {@code
  * reasoning}, ...) becomes a placeholder such as {@code [image_url]}, which keeps the text readable
- * and shows the reflecting model that something was there, but the image, audio or reasoning
- * itself is not carried. A LLaMA-Factory {@code tool_call} part whose value is a {@code {"name",
+ * and shows the reflecting model that something was there, but the image, audio or reasoning itself
+ * is not carried. A LLaMA-Factory {@code tool_call} part whose value is a {@code {"name",
  * "arguments"}} object is not lost: it becomes a tool call.
  *
  * <p>A text part's text is read from {@code text} (OpenAI) or, failing that, {@code value}
@@ -58,7 +58,9 @@ final class ContentParts {
       }
       if (!part.isObject()) {
         throw new RecordProblem(
-            "expected " + partPath + " to be a part object or a string, found "
+            "expected "
+                + partPath
+                + " to be a part object or a string, found "
                 + ChatJson.describe(part));
       }
       String type = partType(part, partPath);

@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Gives each conversation of one file an id that is stable across runs and unique in the file.
@@ -21,17 +19,17 @@ import java.util.Set;
  * ids, editing a record gives that record a new one. Moving records around keeps them too, as the
  * line number is not part of the hash.
  *
- * <p>A second record with the same id (two identical records, or a repeated {@code id}) gets
- * {@code -2}, the third {@code -3}, and so on, in file order. To know which ids were taken this
- * holds every id of the file: a few dozen bytes per record, the one thing in a reader that grows
- * with the file.
+ * <p>A second record with the same id (two identical records, or a repeated {@code id}) gets {@code
+ * -2}, the third {@code -3}, and so on, in file order. To know which ids were taken this remembers
+ * every id of the file as a fingerprint ({@link TakenIds}): 8 to 16 bytes per record, the one thing
+ * in a reader that grows with the file.
  */
 final class ConversationIds {
 
   private static final int DERIVED_HEX_DIGITS = 16;
 
   private final String sourceFile;
-  private final Set<String> taken = new HashSet<>();
+  private final TakenIds taken = new TakenIds();
 
   /** The next suffix to try per duplicated id, so that many duplicates stay linear. */
   private final Map<String, Integer> nextSuffix = new HashMap<>();

@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Streams JSON Lines: one record per line, blank lines skipped. Each line is parsed on its own,
- * so a broken line (a truncated write, a stray edit) is reported and the next line read as usual.
+ * Streams JSON Lines: one record per line, blank lines skipped. Each line is parsed on its own, so
+ * a broken line (a truncated write, a stray edit) is reported and the next line read as usual.
  *
  * <p>The file is decoded as UTF-8; bytes that are not valid UTF-8 become U+FFFD rather than
  * stopping the read, as a log is more useful slightly damaged than not at all.

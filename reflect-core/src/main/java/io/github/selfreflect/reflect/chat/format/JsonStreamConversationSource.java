@@ -30,7 +30,9 @@ final class JsonStreamConversationSource extends LookaheadConversationSource {
   private boolean ended;
 
   private JsonStreamConversationSource(
-      JsonParser parser, RecordDecoder decoder, boolean insideArray,
+      JsonParser parser,
+      RecordDecoder decoder,
+      boolean insideArray,
       InvalidRecordHandler onInvalid) {
     super(onInvalid);
     this.parser = parser;
@@ -99,7 +101,8 @@ final class JsonStreamConversationSource extends LookaheadConversationSource {
               decoder.sourceFile(),
               parser.currentTokenLocation().getLineNr(),
               "expected the end of the file after the array of records, found more JSON: '"
-                  + parser.getText() + "'"));
+                  + parser.getText()
+                  + "'"));
     }
   }
 

@@ -13,10 +13,9 @@ import java.util.NoSuchElementException;
  * skipping (and reporting) bad records on the way.
  *
  * <p>A failure met while reading ahead (the handler rethrowing a bad record, an I/O error) is not
- * thrown from {@code hasNext()}: it is kept and thrown by the following {@link #next()}, as
- * {@link ConversationSource} promises, so that {@code hasNext()} stays a question. A caller that
- * catches it may go on reading where that makes sense (the next JSONL line, the next array
- * element).
+ * thrown from {@code hasNext()}: it is kept and thrown by the following {@link #next()}, as {@link
+ * ConversationSource} promises, so that {@code hasNext()} stays a question. A caller that catches
+ * it may go on reading where that makes sense (the next JSONL line, the next array element).
  */
 abstract class LookaheadConversationSource implements ConversationSource {
 

@@ -19,8 +19,8 @@ import java.util.Map;
  * <p>{@code content} may be a string, null or missing (an assistant turn that only calls tools;
  * read as {@code ""}), or an array of parts, which {@link ContentParts} flattens (lossily, for
  * non-text parts). {@code tool_calls} is kept as read. The deprecated {@code function_call} of an
- * assistant message becomes a tool call too, so that older logs keep their tool traffic. Other
- * keys ({@code tools}, {@code label}, {@code images}, {@code loss_weight}, ...) are ignored.
+ * assistant message becomes a tool call too, so that older logs keep their tool traffic. Other keys
+ * ({@code tools}, {@code label}, {@code images}, {@code loss_weight}, ...) are ignored.
  */
 final class OpenAiDialect {
 
@@ -47,7 +47,9 @@ final class OpenAiDialect {
     JsonNode entries = record.get(KEY);
     if (!entries.isArray()) {
       throw new RecordProblem(
-          "expected '" + KEY + "' to be an array of {role, content}, found "
+          "expected '"
+              + KEY
+              + "' to be an array of {role, content}, found "
               + ChatJson.describe(entries));
     }
     if (entries.isEmpty()) {
@@ -64,7 +66,9 @@ final class OpenAiDialect {
   private static Message message(JsonNode entry, String path) {
     if (!entry.isObject()) {
       throw new RecordProblem(
-          "expected " + path + " to be an object {role, content}, found "
+          "expected "
+              + path
+              + " to be an object {role, content}, found "
               + ChatJson.describe(entry));
     }
     JsonNode roleName = entry.get("role");
@@ -83,8 +87,7 @@ final class OpenAiDialect {
               + ChatJson.describe(roleName));
     }
     ContentParts.Content content = ContentParts.read(entry.get("content"), path + ".content");
-    JsonNode toolCalls =
-        toolCalls(entry, path, content.toolCalls(), entry.get("function_call"));
+    JsonNode toolCalls = toolCalls(entry, path, content.toolCalls(), entry.get("function_call"));
     return new Message(
         role,
         content.text(),
@@ -105,8 +108,7 @@ final class OpenAiDialect {
     }
     if (declared != null && !declared.isArray()) {
       throw new RecordProblem(
-          "expected " + path + ".tool_calls to be an array, found "
-              + ChatJson.describe(declared));
+          "expected " + path + ".tool_calls to be an array, found " + ChatJson.describe(declared));
     }
     ArrayNode legacy =
         functionCall != null && !functionCall.isNull() ? ToolCalls.of(functionCall) : null;

@@ -7,8 +7,8 @@ import io.github.selfreflect.reflect.chat.Message;
 import java.util.List;
 
 /**
- * Turns one record of one file into a {@link Conversation}: picks the dialect by the record's
- * keys, so that one file may even mix dialects, and gives the conversation its id.
+ * Turns one record of one file into a {@link Conversation}: picks the dialect by the record's keys,
+ * so that one file may even mix dialects, and gives the conversation its id.
  */
 final class RecordDecoder {
 
@@ -48,7 +48,10 @@ final class RecordDecoder {
     if (shareGpt && openAi) {
       // Reading either one would silently drop the other.
       throw new RecordProblem(
-          "expected either '" + ShareGptDialect.KEY + "' or '" + OpenAiDialect.KEY
+          "expected either '"
+              + ShareGptDialect.KEY
+              + "' or '"
+              + OpenAiDialect.KEY
               + "', found both");
     }
     if (shareGpt) {
@@ -58,7 +61,11 @@ final class RecordDecoder {
       return OpenAiDialect.messages(record);
     }
     throw new RecordProblem(
-        "expected a '" + ShareGptDialect.KEY + "' array (ShareGPT) or a '" + OpenAiDialect.KEY
-            + "' array (OpenAI chat), found " + ChatJson.describe(record));
+        "expected a '"
+            + ShareGptDialect.KEY
+            + "' array (ShareGPT) or a '"
+            + OpenAiDialect.KEY
+            + "' array (OpenAI chat), found "
+            + ChatJson.describe(record));
   }
 }

@@ -15,9 +15,9 @@ import java.util.Map;
  * ShareGPT records: {@code {"id"?, "system"?, "conversations": [{"from", "value"}, ...]}}, as
  * FastChat, axolotl and LLaMA-Factory write them.
  *
- * <p>Speaker names differ between tools, so {@code from} is matched case-insensitively against
- * all the common ones. LLaMA-Factory's extensions are understood: a top-level {@code system}
- * string is the system prompt (a {@code system} turn at the start of the conversation wins, as in
+ * <p>Speaker names differ between tools, so {@code from} is matched case-insensitively against all
+ * the common ones. LLaMA-Factory's extensions are understood: a top-level {@code system} string is
+ * the system prompt (a {@code system} turn at the start of the conversation wins, as in
  * LLaMA-Factory), {@code observation} is a tool answer, and {@code function_call} is an assistant
  * message that calls a tool. Other keys ({@code tools}, {@code chosen}, {@code rejected}, ...) are
  * ignored: a {@link io.github.selfreflect.reflect.chat.Conversation} has no place for them.
@@ -54,7 +54,9 @@ final class ShareGptDialect {
     JsonNode turns = record.get(KEY);
     if (!turns.isArray()) {
       throw new RecordProblem(
-          "expected '" + KEY + "' to be an array of {from, value}, found "
+          "expected '"
+              + KEY
+              + "' to be an array of {from, value}, found "
               + ChatJson.describe(turns));
     }
     if (turns.isEmpty()) {
@@ -75,8 +77,7 @@ final class ShareGptDialect {
   private static Message message(JsonNode turn, String path) {
     if (!turn.isObject()) {
       throw new RecordProblem(
-          "expected " + path + " to be an object {from, value}, found "
-              + ChatJson.describe(turn));
+          "expected " + path + " to be an object {from, value}, found " + ChatJson.describe(turn));
     }
     JsonNode from = turn.get("from");
     if (from == null || !from.isTextual()) {

@@ -23,7 +23,9 @@ final class SyntaxErrors {
   static InvalidChatException of(String sourceFile, long line, JsonProcessingException e) {
     JsonLocation location = e.getLocation();
     String where =
-        location == null || location.getColumnNr() < 1 ? "" : " at column " + location.getColumnNr();
+        location == null || location.getColumnNr() < 1
+            ? ""
+            : " at column " + location.getColumnNr();
     return new InvalidChatException(
         sourceFile,
         line,

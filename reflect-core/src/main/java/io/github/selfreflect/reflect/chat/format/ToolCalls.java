@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * LLaMA-Factory writes for a call ({@code function_call} turns in ShareGPT, {@code tool_call}
  * content parts in its v1 format), so that every tool call reaches the pipeline in one shape.
  *
- * <p>The calls get no {@code id}: the source has none, and the tool answers that follow do not
- * name one either, so an invented id would link nothing.
+ * <p>The calls get no {@code id}: the source has none, and the tool answers that follow do not name
+ * one either, so an invented id would link nothing.
  */
 final class ToolCalls {
 

@@ -21,8 +21,15 @@ class ChatFilesTest {
   void listsJsonAndJsonlFilesRecursivelyInRelativeNameOrder() throws IOException {
     for (String name :
         List.of(
-            "b.jsonl", "a/z.json", "a/b/c.jsonl", "A.JSON", "aa.json", "notes.txt",
-            "a/readme.md", "a/data.json.bak", "folder.json/inner.jsonl")) {
+            "b.jsonl",
+            "a/z.json",
+            "a/b/c.jsonl",
+            "A.JSON",
+            "aa.json",
+            "notes.txt",
+            "a/readme.md",
+            "a/data.json.bak",
+            "folder.json/inner.jsonl")) {
       ReadChats.write(chats, name, "[]");
     }
 
@@ -31,7 +38,8 @@ class ChatFilesTest {
 
     // Plain string order of the '/' names: '/' sorts before letters, upper case before lower.
     assertEquals(
-        List.of("A.JSON", "a/b/c.jsonl", "a/z.json", "aa.json", "b.jsonl", "folder.json/inner.jsonl"),
+        List.of(
+            "A.JSON", "a/b/c.jsonl", "a/z.json", "aa.json", "b.jsonl", "folder.json/inner.jsonl"),
         names);
   }
 

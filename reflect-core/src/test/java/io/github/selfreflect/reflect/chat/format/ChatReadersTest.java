@@ -66,7 +66,8 @@ class ChatReadersTest {
   void aByteOrderMarkIsIgnored() {
     assertEquals(List.of(1L), lines(read("bom.jsonl", "\uFEFF" + RECORD + "\n")));
     assertEquals(List.of(1L), lines(read("bom.json", "\uFEFF[" + RECORD + "]\n")));
-    assertEquals("hi", read("bom.json", "\uFEFF[" + RECORD + "]").get(0).messages().get(0).content());
+    assertEquals(
+        "hi", read("bom.json", "\uFEFF[" + RECORD + "]").get(0).messages().get(0).content());
   }
 
   @Test
@@ -79,7 +80,9 @@ class ChatReadersTest {
   @Test
   void nonAsciiTextIsReadAsUtf8() {
     Conversation conversation =
-        read("utf8.jsonl", "{\"conversations\": [{\"from\": \"human\", \"value\": \"你好, Ünïcödé 👋\"}]}")
+        read(
+                "utf8.jsonl",
+                "{\"conversations\": [{\"from\": \"human\", \"value\": \"你好, Ünïcödé 👋\"}]}")
             .get(0);
 
     assertEquals("你好, Ünïcödé 👋", conversation.messages().get(0).content());
@@ -89,7 +92,8 @@ class ChatReadersTest {
   void iteratorSemantics() throws IOException {
     Path file = ReadChats.write(dir, "one.jsonl", RECORD + "\n");
 
-    try (ConversationSource source = ChatReaders.open(file, "one.jsonl", InvalidRecordHandler.FAIL)) {
+    try (ConversationSource source =
+        ChatReaders.open(file, "one.jsonl", InvalidRecordHandler.FAIL)) {
       source.next(); // without asking hasNext() first
       assertFalse(source.hasNext());
       assertFalse(source.hasNext());

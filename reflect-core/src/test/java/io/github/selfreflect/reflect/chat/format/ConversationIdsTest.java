@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConversationIdsTest {
 
-  private static final String TOY_CHAT = "openai-messages/openai-cookbook-toy_chat_fine_tuning.jsonl";
+  private static final String TOY_CHAT =
+      "openai-messages/openai-cookbook-toy_chat_fine_tuning.jsonl";
 
   @TempDir Path dir;
 
@@ -64,11 +65,13 @@ class ConversationIdsTest {
   void derivedIdsIgnoreLayoutAndKeyOrder() {
     Path compact =
         ReadChats.write(
-            dir, "compact.jsonl",
+            dir,
+            "compact.jsonl",
             "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"label\":true}\n");
     Path pretty =
         ReadChats.write(
-            dir, "pretty.json",
+            dir,
+            "pretty.json",
             """
             [
               {

@@ -42,8 +42,10 @@ class InvalidChatTest {
     InvalidChatException e =
         ReadChats.firstProblem(dir, "cut.jsonl", "{\"messages\": [{\"role\": \"us\n");
 
-    assertEquals("cut.jsonl:1: expected valid JSON, found a syntax error at column 27: Unexpected"
-            + " end-of-input: was expecting closing quote for a string value", e.getMessage());
+    assertEquals(
+        "cut.jsonl:1: expected valid JSON, found a syntax error at column 27: Unexpected"
+            + " end-of-input: was expecting closing quote for a string value",
+        e.getMessage());
   }
 
   @Test
@@ -51,7 +53,9 @@ class InvalidChatTest {
     InvalidChatException e =
         ReadChats.firstProblem(dir, "two.jsonl", GOOD_LINE + " " + GOOD_LINE + "\n");
 
-    assertEquals("two.jsonl:1: expected one record per line, found more JSON after it at column 51", e.getMessage());
+    assertEquals(
+        "two.jsonl:1: expected one record per line, found more JSON after it at column 51",
+        e.getMessage());
   }
 
   @Test
@@ -68,8 +72,10 @@ class InvalidChatTest {
             ]
             """);
 
-    assertEquals("broken.json:4: expected valid JSON, found a syntax error at column 3: Unexpected"
-            + " character ('{' (code 123)): was expecting comma to separate Object entries", e.getMessage());
+    assertEquals(
+        "broken.json:4: expected valid JSON, found a syntax error at column 3: Unexpected"
+            + " character ('{' (code 123)): was expecting comma to separate Object entries",
+        e.getMessage());
   }
 
   @Test
@@ -94,8 +100,7 @@ class InvalidChatTest {
             .getMessage());
     assertEquals(
         "strings.jsonl:2: expected a JSON object (one conversation), found \"just text\"",
-        ReadChats.firstProblem(dir, "strings.jsonl", GOOD_LINE + "\n\"just text\"\n")
-            .getMessage());
+        ReadChats.firstProblem(dir, "strings.jsonl", GOOD_LINE + "\n\"just text\"\n").getMessage());
   }
 
   @Test
@@ -175,8 +180,7 @@ class InvalidChatTest {
                 + " \"text\": null}]}]}"));
     assertEquals(
         "calls.jsonl:1: expected messages[0].tool_calls to be an array, found an empty object",
-        problem(
-            "calls.jsonl", "{\"messages\": [{\"role\": \"assistant\", \"tool_calls\": {}}]}"));
+        problem("calls.jsonl", "{\"messages\": [{\"role\": \"assistant\", \"tool_calls\": {}}]}"));
     assertEquals(
         "turn.jsonl:1: expected conversations[0] to be an object {from, value}, found \"hi\"",
         problem("turn.jsonl", "{\"conversations\": [\"hi\"]}"));
@@ -186,7 +190,9 @@ class InvalidChatTest {
   void anIdOfTheWrongType() {
     assertEquals(
         "id.jsonl:1: expected 'id' to be a string or a number, found true",
-        problem("id.jsonl", "{\"id\": true, \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}"));
+        problem(
+            "id.jsonl",
+            "{\"id\": true, \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}"));
   }
 
   @Test
@@ -239,16 +245,14 @@ class InvalidChatTest {
 
     ReadChats.Result result = ReadChats.readSkipping(file, "broken.json");
 
-    assertEquals(
-        List.of(2L, 4L), result.conversations().stream().map(Conversation::line).toList());
+    assertEquals(List.of(2L, 4L), result.conversations().stream().map(Conversation::line).toList());
     assertEquals(
         List.of(3L, 6L), result.problems().stream().map(InvalidChatException::line).toList());
   }
 
   @Test
   void failingThrowsFromNextNotHasNextAndCanGoOn() throws IOException {
-    Path file =
-        ReadChats.write(dir, "fail.jsonl", GOOD_LINE + "\n{oops}\n" + GOOD_LINE + "\n");
+    Path file = ReadChats.write(dir, "fail.jsonl", GOOD_LINE + "\n{oops}\n" + GOOD_LINE + "\n");
 
     try (ConversationSource source =
         ChatReaders.open(file, "fail.jsonl", InvalidRecordHandler.FAIL)) {

@@ -28,7 +28,8 @@ class OpenAiReadingTest {
     List<Conversation> conversations =
         ReadChats.readCorpus("openai-messages/openai-cookbook-toy_chat_fine_tuning.jsonl");
 
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), conversations.stream().map(Conversation::line).toList());
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L), conversations.stream().map(Conversation::line).toList());
     Conversation first = conversations.get(0);
     assertEquals(List.of(SYSTEM, USER, ASSISTANT), roles(first));
     assertEquals(

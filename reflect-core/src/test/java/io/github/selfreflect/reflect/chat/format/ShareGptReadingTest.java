@@ -36,8 +36,7 @@ class ShareGptReadingTest {
     assertEquals(2, coin.line());
     assertEquals(12, coin.messages().size());
     assertEquals(Message.of(USER, "Flip a 3-sided coin"), coin.messages().get(0));
-    assertEquals(
-        List.of(1, 3, 5, 7, 9), Targets.of(coin).stream().map(Target::index).toList());
+    assertEquals(List.of(1, 3, 5, 7, 9), Targets.of(coin).stream().map(Target::index).toList());
     assertEquals("How can a 3 sided coin exist", coin.messages().get(8).content());
   }
 
@@ -72,7 +71,8 @@ class ShareGptReadingTest {
     List<Conversation> conversations =
         ReadChats.readCorpus("sharegpt/llamafactory-glaive_toolcall_en_demo.first4.json");
 
-    assertEquals(List.of(2L, 39L, 84L, 121L), conversations.stream().map(Conversation::line).toList());
+    assertEquals(
+        List.of(2L, 39L, 84L, 121L), conversations.stream().map(Conversation::line).toList());
     Conversation recipes = conversations.get(0);
     assertEquals(
         List.of(USER, ASSISTANT, USER, ASSISTANT, TOOL, ASSISTANT, USER, ASSISTANT),
@@ -131,8 +131,21 @@ class ShareGptReadingTest {
         readOne(
             "{\"conversations\": ["
                 + speakers(
-                    "Human", "GPT", "USER", "ChatGPT", "user", "Bing", "user", "bard", "user",
-                    "Model", "user", "Assistant", "System", "Tool", "OBSERVATION",
+                    "Human",
+                    "GPT",
+                    "USER",
+                    "ChatGPT",
+                    "user",
+                    "Bing",
+                    "user",
+                    "bard",
+                    "user",
+                    "Model",
+                    "user",
+                    "Assistant",
+                    "System",
+                    "Tool",
+                    "OBSERVATION",
                     "function_response")
                 + "]}\n");
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Large generated files are read through one conversation at a time, with every record counted
- * and numbered, while the test holds nothing but the current conversation. That memory stays flat
- * is by construction (the readers hold one record's tree at a time) and is not measured here: heap
+ * Large generated files are read through one conversation at a time, with every record counted and
+ * numbered, while the test holds nothing but the current conversation. That memory stays flat is by
+ * construction (the readers hold one record's tree at a time) and is not measured here: heap
  * figures inside a unit test are too noisy to assert on.
  */
 class StreamingTest {
