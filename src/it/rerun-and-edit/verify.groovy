@@ -20,13 +20,20 @@ assert edited.reflected == 2 && edited.cached == 3
 
 assert server.requestCount() == 7 : "expected 5 + 0 + 2 requests, the fake LLM saw ${server.requestCount()}"
 
+// build.log holds the three invocations in order.
 def log = new File(basedir, 'build.log').text
-assert log.contains('5 reflected') || log.contains('reflected 5')
+assert log.contains('5 targets: 0 cached, 5 reflected, 0 failed, 0 skipped; 5 requests sent')
+assert log.contains('5 targets: 5 cached, 0 reflected, 0 failed, 0 skipped; 0 requests sent')
+assert log.contains('5 targets: 3 cached, 2 reflected, 0 failed, 0 skipped; 2 requests sent')
 
 // The same inputs give the same bytes, whichever run paid for the replies.
 assert new File(basedir, 'target/first/sft.jsonl').bytes == new File(basedir, 'target/second/sft.jsonl').bytes
 
+// Corpus order: logs.jsonl (trip-1, the haiku) before support.json (pasta-1 twice, sql-1).
 def sft = new File(basedir, 'target/first/sft.jsonl').readLines().collect { new JsonSlurper().parseText(it) }
 assert sft.size() == 5
-assert sft[2].messages[0] == [role: 'system', content: 'You are a helpful SQL tutor.']
+assert sft[1].messages[0] == [role: 'assistant', content: 'Hi! What can I do for you?']
+assert sft[3].messages*.content.take(3) == ['How long should I boil spaghetti?', 'Boil it for about 15 minutes.', 'It came out mushy. The pack said 9 minutes.']
+assert sft[4].messages[0] == [role: 'system', content: 'You are a helpful SQL tutor.']
+assert sft[4].messages[-1].role == 'assistant' && sft[4].messages[-1].content.contains('Count the orders per customer.')
 return true

@@ -70,8 +70,7 @@ public final class ReflectPipeline {
             break;
         }
       }
-      DatasetOutput.Written written = new DatasetOutput(request, cache).write(this::forEachTarget, outcome, plan);
-      RunSummary summary = plan.summary(outcome, written.skipped());
+      RunSummary summary = new DatasetOutput(request, cache).write(this::forEachTarget, plan, outcome);
       if (outcome.abort() != null) {
         throw new ReflectFailureException(outcome.abort().getMessage(), summary, outcome.abort());
       }
