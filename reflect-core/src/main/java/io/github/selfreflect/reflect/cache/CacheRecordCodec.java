@@ -17,8 +17,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One cache line in format v1, both ways.
@@ -71,6 +73,15 @@ final class CacheRecordCodec {
       json.writeStringField("verdict", reflection.verdict().wireName());
       json.writeStringField("critique", reflection.critique());
       json.writeStringField("answer", reflection.answer());
+      if (!reflection.evidence().isEmpty()) {
+        // Only when there is some, so that records of templates without evidence (the seed's)
+        // keep the bytes they always had.
+        json.writeArrayFieldStart("evidence");
+        for (int turn : reflection.evidence()) {
+          json.writeNumber(turn);
+        }
+        json.writeEndArray();
+      }
       json.writeStringField("reply", entry.reply());
       json.writeObjectFieldStart("usage");
       json.writeNumberField("prompt", entry.usage().promptTokens());
@@ -124,7 +135,8 @@ final class CacheRecordCodec {
           nullableText(node, "source"),
           nullableText(node, "conversation"),
           turn(node),
-          new Reflection(text(node, "critique"), text(node, "answer"), verdict(node)),
+          new Reflection(
+              text(node, "critique"), text(node, "answer"), verdict(node), evidence(node)),
           text(node, "reply"),
           new Usage(count(usage, "prompt"), count(usage, "cached"), count(usage, "completion")));
     } catch (RuntimeException e) {
@@ -200,6 +212,22 @@ final class CacheRecordCodec {
       throw new InvalidCacheRecordException("field \"usage." + name + "\" is not a whole number");
     }
     return value.longValue();
+  }
+
+  private static List<Integer> evidence(JsonNode node)
+      throws InvalidCacheRecordException {
+    JsonNode evidence = node.get("evidence");
+    if (evidence == null) {
+      return List.of();
+    }
+    List<Integer> turns = new ArrayList<>();
+    for (JsonNode turn : evidence) {
+      if (!turn.canConvertToExactIntegral()) {
+        throw new InvalidCacheRecordException("field \"evidence\" holds " + turn + ", expected turns");
+      }
+      turns.add(turn.intValue());
+    }
+    return turns;
   }
 
   private static Verdict verdict(JsonNode node) throws InvalidCacheRecordException {

@@ -78,6 +78,13 @@ final class DatasetJson {
           json.writeStringField("critique", entry.reflection().critique());
           json.writeStringField("answer", entry.reflection().answer());
           json.writeStringField("verdict", entry.reflection().verdict().wireName());
+          if (!entry.reflection().evidence().isEmpty()) {
+            json.writeArrayFieldStart("evidence");
+            for (int turn : entry.reflection().evidence()) {
+              json.writeNumber(turn);
+            }
+            json.writeEndArray();
+          }
           json.writeStringField("model", entry.model());
           json.writeStringField("template", entry.template());
           json.writeStringField("key", entry.key());

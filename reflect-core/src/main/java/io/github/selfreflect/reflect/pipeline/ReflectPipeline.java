@@ -13,6 +13,7 @@ import io.github.selfreflect.reflect.chat.format.ChatReaders;
 import io.github.selfreflect.reflect.chat.ConversationSource;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
+import io.github.selfreflect.reflect.prompt.PromptTooLongException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,11 +52,12 @@ public final class ReflectPipeline {
       Plan plan = plan(cache);
       listener.info(
           String.format(
-              "%d conversations, %d targets: %d cached, %d to reflect%s",
+              "%d conversations, %d targets: %d cached, %d to reflect%s%s",
               plan.conversations,
               plan.targets,
               plan.cached,
               plan.missing,
+              plan.tooLong > 0 ? ", " + plan.tooLong + " skipped as too long for maxPromptTokens" : "",
               plan.invalidRecords > 0 ? ", " + plan.invalidRecords + " invalid records skipped" : ""));
       Reflector.Outcome outcome = Reflector.Outcome.NONE;
       if (plan.missing > 0) {
@@ -111,6 +113,13 @@ public final class ReflectPipeline {
               }
             }
           }
+
+          @Override
+          public void tooLong(Target target, String reason) {
+            plan.targets++;
+            plan.tooLong++;
+            listener.warn("Skipping " + TargetRef.of(target) + ": " + reason);
+          }
         });
     return plan;
   }
@@ -155,11 +164,17 @@ public final class ReflectPipeline {
           Conversation conversation = source.next();
           visitor.conversation(conversation);
           for (Target target : Targets.of(conversation)) {
-            ChatRequest chatRequest =
-                new ChatRequest(
-                    request.model(),
-                    request.template().render(conversation, target.index()),
-                    request.sampling());
+            ChatRequest chatRequest;
+            try {
+              chatRequest =
+                  new ChatRequest(
+                      request.model(),
+                      request.template().render(conversation, target.index()),
+                      request.sampling());
+            } catch (PromptTooLongException e) {
+              visitor.tooLong(target, e.getMessage());
+              continue;
+            }
             visitor.target(target, chatRequest, CacheKeys.of(request.template(), chatRequest));
           }
         }
@@ -172,6 +187,9 @@ public final class ReflectPipeline {
     default void conversation(Conversation conversation) throws IOException {}
 
     void target(Target target, ChatRequest chatRequest, String key) throws IOException;
+
+    /** A target skipped because its prompt cannot fit {@code reflect.maxPromptTokens}. */
+    default void tooLong(Target target, String reason) throws IOException {}
   }
 
   /** A pass over the corpus; passes after the first skip bad records silently (already reported). */
@@ -186,6 +204,7 @@ public final class ReflectPipeline {
     long cached;
     long missing;
     long invalidRecords;
+    long tooLong;
     final List<TargetRef> missingListed = new ArrayList<>();
 
     RunSummary summary(Reflector.Outcome outcome, long skipped) {
@@ -195,7 +214,8 @@ public final class ReflectPipeline {
           cached,
           outcome.reflected(),
           outcome.failed(),
-          skipped,
+          skipped + tooLong,
+          tooLong,
           invalidRecords,
           outcome.requests(),
           outcome.usage(),

@@ -11,7 +11,8 @@ import java.util.List;
  * @param cached targets whose reflection was already in the cache
  * @param reflected targets reflected by this run
  * @param failed targets whose replies stayed unusable
- * @param skipped targets left out because they were missing in partial offline mode
+ * @param skipped targets left out: missing in partial offline mode, or too long (below)
+ * @param tooLong of the skipped, targets whose prompt cannot fit {@code reflect.maxPromptTokens}
  * @param invalidRecords chat records skipped as invalid ({@code failOnInvalid=false})
  * @param requests chat-completion requests sent (transport retries not counted)
  * @param usage tokens spent by this run's requests
@@ -25,6 +26,7 @@ public record RunSummary(
     long reflected,
     long failed,
     long skipped,
+    long tooLong,
     long invalidRecords,
     long requests,
     Usage usage,

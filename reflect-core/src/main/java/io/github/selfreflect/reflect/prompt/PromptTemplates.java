@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.prompt;
 
+import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
 import io.github.selfreflect.reflect.prompt.seed.SeedTemplate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
  */
 public final class PromptTemplates {
 
-  private static final Map<String, PromptTemplate> BY_ID = register(new SeedTemplate());
+  private static final Map<String, PromptTemplate> BY_ID = register(new SeedTemplate(), new HindsightTemplate());
 
   private PromptTemplates() {}
 

@@ -43,8 +43,10 @@ import mockwebserver3.SocketEffect;
  * instruction (the system message first, then any message), decodes the JSON string literal and
  * strips the single quotes, and answers with a {@code chat.completion} whose content is the pretty
  * JSON object {@code {"K": K, "C": ..., "L": ...}} of {@link #seedReply(String)}: C and L are
- * deterministic and mention K, so a test can predict the dataset it produces. A request without
- * such a line gets a 400 (use {@link #FakeLlmServer(Function)} for other prompt formats).
+ * deterministic and mention K, so a test can predict the dataset it produces. A {@code hindsight}
+ * prompt (see {@link HindsightPrompt}) gets one result per turn it names, with the same critique
+ * and answer for each target's question; its questions count as K. A request in neither format
+ * gets a 400 (use {@link #FakeLlmServer(Function)} for other prompt formats).
  *
  * <p>Faults make the next requests fail in chosen ways ({@link #enqueueFault}, or per K with
  * {@link #enqueueFaultFor}, which stays deterministic when a pipeline runs targets in parallel).
@@ -315,6 +317,14 @@ public final class FakeLlmServer implements AutoCloseable {
       JsonNode json = call.json();
       Optional<String> k = extractK(json);
       k.ifPresent(key -> kCounts.computeIfAbsent(key, x -> new AtomicInteger()).incrementAndGet());
+      HindsightPrompt hindsight = k.isPresent() ? null : HindsightPrompt.of(json);
+      if (hindsight != null) {
+        for (int target : hindsight.targets()) {
+          kCounts.computeIfAbsent(hindsight.question(target), x -> new AtomicInteger())
+              .incrementAndGet();
+        }
+        k = Optional.of(hindsight.question(hindsight.targets().get(0)));
+      }
 
       Fault fault = k.map(faultsByK::get).map(ConcurrentLinkedQueue::poll).orElse(null);
       if (fault == null) {
@@ -323,6 +333,8 @@ public final class FakeLlmServer implements AutoCloseable {
       String content;
       if (replier != null) {
         content = replier.apply(json);
+      } else if (hindsight != null) {
+        content = hindsight.reply();
       } else if (k.isPresent()) {
         content = seedReply(k.get());
       } else {
@@ -358,6 +370,11 @@ public final class FakeLlmServer implements AutoCloseable {
     /** The body parsed as JSON (a text node if it is not JSON). */
     public JsonNode json() {
       return parse(body);
+    }
+
+    /** The hindsight prompt of the body, or null when it is not one. */
+    public HindsightPrompt hindsight() {
+      return HindsightPrompt.of(json());
     }
 
     /** The K of the body, if it is a seed prompt. */
