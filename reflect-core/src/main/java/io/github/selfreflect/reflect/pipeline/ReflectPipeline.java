@@ -170,7 +170,8 @@ public final class ReflectPipeline {
                   new ChatRequest(
                       request.model(),
                       request.template().render(conversation, target.index()),
-                      request.sampling());
+                      request.sampling(),
+                      request.structuredOutput().planned(request.template()));
             } catch (PromptTooLongException e) {
               visitor.tooLong(target, e.getMessage());
               continue;

@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param structuredOutput how the template's reply schema is sent
+ * @param sft which targets go into {@code sft.jsonl}
+ * @param targetsPerRequest the most targets of one conversation asked about in one request; 0
+ *     for as many as the template takes ({@link
+ *     io.github.selfreflect.reflect.prompt.PromptTemplate#maxTargetsPerRequest})
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -33,7 +38,10 @@ public record ReflectRequest(
     boolean failOnInvalid,
     int concurrency,
     int maxReplyAttempts,
-    String generatorVersion) {
+    String generatorVersion,
+    StructuredOutput structuredOutput,
+    SftSelection sft,
+    int targetsPerRequest) {
 
   public ReflectRequest {
     Objects.requireNonNull(chatsDirectory, "chatsDirectory");
@@ -44,6 +52,13 @@ public record ReflectRequest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(structuredOutput, "structuredOutput");
+    Objects.requireNonNull(sft, "sft");
+    if (targetsPerRequest < 0) {
+      throw new IllegalArgumentException(
+          "targetsPerRequest must be 0 (as many as the template takes) or more, found "
+              + targetsPerRequest);
+    }
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }
@@ -54,5 +69,56 @@ public record ReflectRequest(
       throw new IllegalArgumentException(
           "maxReplyAttempts must be at least 1, found " + maxReplyAttempts);
     }
+  }
+
+  /** A request with the defaults for the options added later: auto, all, as many as fit. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion) {
+    this(
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        StructuredOutput.AUTO,
+        SftSelection.ALL,
+        0);
+  }
+
+  /** This request with another structured-output mode. */
+  public ReflectRequest withStructuredOutput(StructuredOutput mode) {
+    return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
+        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, mode,
+        sft, targetsPerRequest);
+  }
+
+  /** This request with another SFT selection. */
+  public ReflectRequest withSft(SftSelection selection) {
+    return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
+        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
+        structuredOutput, selection, targetsPerRequest);
+  }
+
+  /** This request with another cap on targets per request (0: as many as the template takes). */
+  public ReflectRequest withTargetsPerRequest(int targets) {
+    return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
+        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
+        structuredOutput, sft, targets);
   }
 }

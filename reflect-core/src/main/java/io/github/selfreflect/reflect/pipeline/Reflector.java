@@ -66,6 +66,7 @@ final class Reflector {
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<Exception> abort = new AtomicReference<>();
+  private final ResponseFormatFallback fallback;
 
   Reflector(
       ReflectRequest request,
@@ -76,6 +77,7 @@ final class Reflector {
     this.models = models;
     this.cache = cache;
     this.listener = listener;
+    this.fallback = new ResponseFormatFallback(request.structuredOutput());
   }
 
   Outcome reflectMissing(long toReflect, ReflectPipeline.Corpus corpus) throws IOException {
@@ -146,10 +148,19 @@ final class Reflector {
         return;
       }
       ChatResponse response;
+      ChatRequest sent = fallback.adapt(chatRequest);
       try {
         requests.increment();
-        response = model.complete(chatRequest);
+        response = model.complete(sent);
       } catch (LlmException e) {
+        String steppedDown = fallback.stepDown(sent, e);
+        if (steppedDown != null) {
+          if (!steppedDown.isEmpty()) {
+            listener.warn(steppedDown);
+          }
+          attempt--; // the reply was not unusable: the question was asked in a way the server lacks
+          continue;
+        }
         if (stopsTheRun(e)) {
           abort.compareAndSet(null, e);
           return;

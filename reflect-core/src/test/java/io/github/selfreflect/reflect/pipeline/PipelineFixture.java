@@ -75,6 +75,15 @@ final class PipelineFixture {
         "test");
   }
 
+  /** One request in flight at a time, so that the order of requests is the corpus order. */
+  ReflectRequest sequential(PromptTemplate template) {
+    ReflectRequest r = request(template);
+    return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
+        r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), 1,
+        r.maxReplyAttempts(), r.generatorVersion(), r.structuredOutput(), r.sft(),
+        r.targetsPerRequest());
+  }
+
   RunSummary run(FakeLlmServer fake, PromptTemplate template)
       throws IOException, ReflectFailureException {
     return run(fake, request(template), UnaryOperator.identity());
