@@ -16,10 +16,11 @@ import java.util.Objects;
  * line, UTF-8, {@code \n} line ends:
  *
  * <ul>
- *   <li>{@value #SFT}: {@code {"messages":[...history, user K, assistant answer]}} for every
- *       target: the new answer when the verdict is {@link Verdict#REVISE}, the original one when
- *       it is {@link Verdict#KEEP} (a good logged answer is good training data too). Readable as
- *       it is by OpenAI fine-tuning and TRL (conversational SFT).
+ *   <li>{@value #SFT}: {@code {"messages":[...history, user K, assistant answer]}}: the new
+ *       answer of every {@link Verdict#REVISE} target, and, with {@link SftSelection#ALL}, the
+ *       original answer of every {@link Verdict#KEEP} target (a good logged answer is good
+ *       training data too); with {@link SftSelection#REVISED} kept targets are left out.
+ *       Readable as it is by OpenAI fine-tuning and TRL (conversational SFT).
  *   <li>{@value #PREFERENCE}: {@code {"prompt":[...history, user K], "chosen":[new answer],
  *       "rejected":[original answer]}} for {@code REVISE} targets only: TRL's conversational
  *       preference format (DPO and friends).
@@ -63,11 +64,13 @@ public final class DatasetWriter implements Closeable {
   private final HashingFileSink preference;
   private final HashingFileSink reflections;
   private final HashingFileSink failures;
+  private final SftSelection sftSelection;
   private boolean finished;
   private boolean closed;
 
-  private DatasetWriter(List<HashingFileSink> sinks) {
+  private DatasetWriter(List<HashingFileSink> sinks, SftSelection sftSelection) {
     this.sinks = sinks;
+    this.sftSelection = sftSelection;
     this.failures = sinks.get(0);
     this.preference = sinks.get(1);
     this.reflections = sinks.get(2);
@@ -79,6 +82,12 @@ public final class DatasetWriter implements Closeable {
    * build there ({@link #FILE_NAMES} and {@code manifest.json}); other files are left alone.
    */
   public static DatasetWriter open(Path directory) throws IOException {
+    return open(directory, SftSelection.ALL);
+  }
+
+  /** As {@link #open(Path)}, choosing which targets go into {@value #SFT}. */
+  public static DatasetWriter open(Path directory, SftSelection sftSelection) throws IOException {
+    Objects.requireNonNull(sftSelection, "sftSelection");
     Files.createDirectories(directory);
     Files.deleteIfExists(directory.resolve(ManifestWriter.FILE_NAME));
     for (String name : FILE_NAMES) {
@@ -93,7 +102,7 @@ public final class DatasetWriter implements Closeable {
       abortAll(sinks, e);
       throw e;
     }
-    return new DatasetWriter(List.copyOf(sinks));
+    return new DatasetWriter(List.copyOf(sinks), sftSelection);
   }
 
   /** Writes the records of one reflected target. */
@@ -104,7 +113,9 @@ public final class DatasetWriter implements Closeable {
     String original = target.originalAnswer().content();
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
-    sft.writeLine(DatasetJson.sft(target, answer));
+    if (revise || sftSelection == SftSelection.ALL) {
+      sft.writeLine(DatasetJson.sft(target, answer));
+    }
     if (revise) {
       preference.writeLine(DatasetJson.preference(target, answer, original));
     }

@@ -28,7 +28,7 @@ final class DatasetOutput {
       throws IOException {
     long[] skipped = {0};
     List<OutputFile> files;
-    try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory())) {
+    try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory(), request.sft())) {
       corpus.forEachTarget(
           ReflectPipeline.ALREADY_REPORTED,
           (target, chatRequest, key) -> {

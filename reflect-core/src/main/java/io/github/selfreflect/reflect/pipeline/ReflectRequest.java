@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
+import io.github.selfreflect.reflect.dataset.SftSelection;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.chat.InvalidChatException;
+import io.github.selfreflect.reflect.dataset.SftSelection;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
@@ -10,6 +11,7 @@ import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
+import io.github.selfreflect.reflect.pipeline.StructuredOutput;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import java.io.File;
@@ -98,6 +100,43 @@ public final class GenerateMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.template", defaultValue = "seed")
   private String template;
+
+  /**
+   * A budget for each prompt, in estimated tokens (about four characters of English a token).
+   * When a conversation is longer, the {@code hindsight} template keeps the system prompt, the
+   * target, the turns right before it and every later turn, and leaves out the middle of the
+   * earlier history, marked as such; a target that cannot fit even so (one message over the
+   * budget) is skipped, counted and reported. {@code 0}: no budget. The {@code seed} template
+   * reproduces the original request and never shortens it.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxPromptTokens", defaultValue = "0")
+  private int maxPromptTokens;
+
+  /**
+   * How the reply's JSON Schema is sent to the endpoint: {@code json_schema} ({@code
+   * response_format} with the schema), {@code json_object} (JSON mode), {@code prompt} (no
+   * {@code response_format}; the prompt describes the reply), or {@code auto}: {@code
+   * json_schema}, stepping down to {@code json_object} and then {@code prompt} when the endpoint
+   * rejects a mode, remembered for the rest of the run. The {@code seed} template has no schema
+   * and is always sent as the original sent it. Part of the cache key ({@code auto} as {@code
+   * json_schema}).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.structuredOutput", defaultValue = "auto")
+  private String structuredOutput;
+
+  /**
+   * Which targets go into {@code sft.jsonl}: {@code all} (revised answers, and originals the
+   * model chose to keep) or {@code revised} (revised answers only). A {@code keep} verdict never
+   * makes a preference pair.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.sft", defaultValue = "all")
+  private String sft;
 
   /**
    * Sampling temperature; unset leaves the endpoint's default. Part of the cache key.
@@ -246,6 +285,24 @@ public final class GenerateMojo extends AbstractMojo {
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
     }
+    if (maxPromptTokens < 0) {
+      throw new MojoFailureException(
+          "reflect.maxPromptTokens: expected 0 (no budget) or a positive number of tokens, found "
+              + maxPromptTokens);
+    }
+    promptTemplate = promptTemplate.withMaxPromptTokens(maxPromptTokens);
+    StructuredOutput structured;
+    try {
+      structured = StructuredOutput.parse(structuredOutput);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("reflect.structuredOutput: " + e.getMessage(), e);
+    }
+    SftSelection sftSelection;
+    try {
+      sftSelection = SftSelection.parse(sft);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("reflect.sft: " + e.getMessage(), e);
+    }
     OfflineMode mode;
     try {
       mode = OfflineMode.parse(offline);
@@ -267,7 +324,10 @@ public final class GenerateMojo extends AbstractMojo {
           failOnInvalid,
           concurrency,
           maxReplyAttempts,
-          plugin == null ? "unknown" : plugin.getVersion());
+          plugin == null ? "unknown" : plugin.getVersion(),
+          structured,
+          sftSelection,
+          0);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
     }
@@ -321,13 +381,14 @@ public final class GenerateMojo extends AbstractMojo {
         .info(
             String.format(
                 "Reflect: %d conversations, %d targets: %d cached, %d reflected, %d failed, %d"
-                    + " skipped; %d requests sent (%d prompt + %d completion tokens)",
+                    + " skipped%s; %d requests sent (%d prompt + %d completion tokens)",
                 s.conversations(),
                 s.targets(),
                 s.cached(),
                 s.reflected(),
                 s.failed(),
                 s.skipped(),
+                s.tooLong() > 0 ? " (" + s.tooLong() + " too long for maxPromptTokens)" : "",
                 s.requests(),
                 s.usage().promptTokens(),
                 s.usage().completionTokens()));

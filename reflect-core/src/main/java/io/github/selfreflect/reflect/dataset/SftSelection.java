@@ -1,4 +1,4 @@
-package io.github.selfreflect.reflect.pipeline;
+package io.github.selfreflect.reflect.dataset;
 
 import java.util.Locale;
 
