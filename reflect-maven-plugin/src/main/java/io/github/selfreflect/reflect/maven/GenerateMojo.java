@@ -14,6 +14,8 @@ import io.github.selfreflect.reflect.pipeline.RunSummary;
 import io.github.selfreflect.reflect.pipeline.StructuredOutput;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
+import io.github.selfreflect.reflect.prompt.InvalidTemplateException;
+import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,6 +102,19 @@ public final class GenerateMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.template", defaultValue = "seed")
   private String template;
+
+  /**
+   * A prompt template of the data repository's own, in place of {@code template}: a Mustache file
+   * whose {@code ### system} and {@code ### user} lines start the request's messages, rendering
+   * the conversation ({@code lines}), the turns to review ({@code targets}, {@code targetList})
+   * and the reply schema ({@code schema}); replies are read as the {@code hindsight} template's.
+   * The file's content is part of every cache key. A malformed file fails the build with its
+   * line and the reason before any request is sent.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.templateFile")
+  private File templateFile;
 
   /**
    * A budget for each prompt, in estimated tokens (about four characters of English a token).
@@ -280,10 +295,22 @@ public final class GenerateMojo extends AbstractMojo {
 
   private ReflectRequest request() throws MojoFailureException {
     PromptTemplate promptTemplate;
-    try {
-      promptTemplate = PromptTemplates.byId(template);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
+    if (templateFile != null) {
+      try {
+        promptTemplate = HindsightTemplate.fromFile(templateFile.toPath());
+      } catch (InvalidTemplateException e) {
+        throw new MojoFailureException("reflect.templateFile: " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new MojoFailureException(
+            "reflect.templateFile: cannot read " + templateFile + ": " + e, e);
+      }
+      getLog().info("Prompt template: " + templateFile + " (" + promptTemplate.id() + ")");
+    } else {
+      try {
+        promptTemplate = PromptTemplates.byId(template);
+      } catch (IllegalArgumentException e) {
+        throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
+      }
     }
     if (maxPromptTokens < 0) {
       throw new MojoFailureException(

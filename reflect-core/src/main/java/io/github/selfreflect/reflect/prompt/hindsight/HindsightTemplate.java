@@ -11,6 +11,9 @@ import io.github.selfreflect.reflect.prompt.PromptTooLongException;
 import io.github.selfreflect.reflect.prompt.Reflection;
 import io.github.selfreflect.reflect.prompt.TargetReply;
 import io.github.selfreflect.reflect.prompt.TokenEstimate;
+import io.github.selfreflect.reflect.prompt.InvalidTemplateException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -67,6 +70,16 @@ public final class HindsightTemplate implements PromptTemplate {
    */
   public static HindsightTemplate withLayout(String id, HindsightLayout layout) {
     return new HindsightTemplate(id, layout, 0);
+  }
+
+  /**
+   * The template of a user's file ({@code reflect.templateFile}; see {@link MustacheLayout}),
+   * with the id {@code file:<file name>}.
+   *
+   * @throws InvalidTemplateException naming the file, line and reason, before any request
+   */
+  public static HindsightTemplate fromFile(Path file) throws IOException, InvalidTemplateException {
+    return withLayout(MustacheLayout.idFor(file), MustacheLayout.load(file));
   }
 
   private HindsightTemplate(String id, HindsightLayout layout, int maxPromptTokens) {

@@ -23,14 +23,19 @@ final class Markers {
       int turn = targets.get(0);
       return "Review turn " + turn + ", the assistant's answer to turn " + (turn - 1) + ".";
     }
-    StringBuilder out = new StringBuilder("Review turns ");
+    return "Review turns " + list(targets)
+        + ", each the assistant's answer to the turn before it: one result per turn.";
+  }
+
+  /** "3", "3 and 5", "3, 5 and 7". */
+  static String list(List<Integer> targets) {
+    StringBuilder out = new StringBuilder();
     for (int i = 0; i < targets.size(); i++) {
       if (i > 0) {
         out.append(i == targets.size() - 1 ? " and " : ", ");
       }
       out.append(targets.get(i));
     }
-    return out.append(", each the assistant's answer to the turn before it: one result per turn.")
-        .toString();
+    return out.toString();
   }
 }

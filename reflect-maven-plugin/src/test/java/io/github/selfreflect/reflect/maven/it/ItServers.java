@@ -1,11 +1,13 @@
 package io.github.selfreflect.reflect.maven.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Starts and stops the fake LLM for an invoker integration project, from its {@code setup.groovy}
@@ -24,7 +26,16 @@ public final class ItServers {
 
   /** Starts a fake LLM for the project and points the project's builds at it. */
   public static FakeLlmServer start(File basedir) throws IOException {
-    FakeLlmServer server = new FakeLlmServer().start();
+    return start(basedir, null);
+  }
+
+  /**
+   * As {@link #start(File)}, with a server whose reply content is {@code replier} of the request
+   * body (a Groovy closure works), for prompt formats the fake does not know.
+   */
+  public static FakeLlmServer start(File basedir, Function<JsonNode, String> replier)
+      throws IOException {
+    FakeLlmServer server = (replier == null ? new FakeLlmServer() : new FakeLlmServer(replier)).start();
     Path mvn = basedir.toPath().resolve(".mvn");
     Files.createDirectories(mvn);
     Files.writeString(
