@@ -239,6 +239,11 @@ class ReflectPipelineTest {
     assertEquals(2, fake.requestCount());
     assertEquals(2, summary.requests());
     assertEquals(4, lines("sft.jsonl").size(), "both copies are in the dataset");
+    assertEquals(4, summary.reflected(), "each copy is a target this run reflected");
+    assertEquals(
+        summary.targets(),
+        summary.cached() + summary.reflected() + summary.failed() + summary.skipped(),
+        "every target is counted once: " + summary);
   }
 
   // --------------------------------------------------------------------------------- offline
@@ -376,6 +381,7 @@ class ReflectPipelineTest {
     ReflectFailureException e = assertThrows(ReflectFailureException.class, () -> run(options()));
 
     assertEquals(1, e.summary().failed());
+    assertEquals(4, e.summary().reflected());
     String reason = lines("failures.jsonl").get(0).get("reason").asText();
     assertTrue(reason.contains("finish_reason \"length\""), reason);
     int before = fake.requestCount();
