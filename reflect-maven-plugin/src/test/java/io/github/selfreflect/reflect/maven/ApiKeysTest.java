@@ -116,6 +116,7 @@ class ApiKeysTest {
 
     assertTrue(
         e.getMessage().startsWith("Cannot decrypt the password of <server> 'openai'"), e.getMessage());
+    assertTrue(e.getMessage().contains("settings-security.xml"), e.getMessage());
     assertFalse(e.getMessage().contains(KEY));
   }
 
