@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.cache.CacheEntry;
 import io.github.selfreflect.reflect.cache.ReflectionCache;
+import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Target;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
@@ -9,6 +10,8 @@ import io.github.selfreflect.reflect.llm.ChatResponse;
 import io.github.selfreflect.reflect.llm.LlmException;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.prompt.InvalidReplyException;
+import io.github.selfreflect.reflect.prompt.PromptTooLongException;
+import io.github.selfreflect.reflect.prompt.TargetReply;
 import io.github.selfreflect.reflect.prompt.Reflection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -31,6 +34,10 @@ import java.util.function.Supplier;
 /**
  * The request pass: sends every target the cache lacks, with up to {@code concurrency} requests
  * in flight, and puts each checked reply into the cache as soon as it arrives.
+ *
+ * <p>Targets of one conversation go out together, up to {@code targetsPerRequest} (within the
+ * template's cap; the seed takes one) in one request; see {@link #reflectGroup}. Each target is
+ * still cached on its own, under the key of its single-target request, so caching stays exact.
  *
  * <p>A reply that is cut off or fails the template's checks is asked for again, up to {@code
  * maxReplyAttempts}, then recorded as a failed target; it never reaches the cache. An endpoint
@@ -97,27 +104,33 @@ final class Reflector {
     // identical targets (the same conversation in two files) would be paid for twice.
     Set<String> claimed = ConcurrentHashMap.newKeySet();
     try {
-      corpus.forEachTarget(
-          ReflectPipeline.ALREADY_REPORTED,
-          (target, chatRequest, key) -> {
-            if (abort.get() != null || cache.contains(key) || !claimed.add(key)) {
-              return;
-            }
-            try {
-              slots.acquire();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new InterruptedIOException("interrupted while waiting for a request slot");
-            }
-            pool.execute(
-                () -> {
-                  try {
-                    reflectOne(model, target, chatRequest, key, toReflect);
-                  } finally {
-                    slots.release();
-                  }
-                });
-          });
+      TargetGrouper grouper =
+          new TargetGrouper(
+              groupSize(),
+              (target, key) -> abort.get() == null && !cache.contains(key) && claimed.add(key),
+              group -> {
+                try {
+                  slots.acquire();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new InterruptedIOException("interrupted while waiting for a request slot");
+                }
+                pool.execute(
+                    () -> {
+                      try {
+                        if (group.size() == 1) {
+                          TargetGrouper.Pending one = group.get(0);
+                          reflectOne(model, one.target(), one.request(), one.key(), toReflect);
+                        } else {
+                          reflectGroup(model, group, toReflect);
+                        }
+                      } finally {
+                        slots.release();
+                      }
+                    });
+              });
+      corpus.forEachTarget(ReflectPipeline.ALREADY_REPORTED, grouper);
+      grouper.finish();
     } finally {
       pool.shutdown();
       awaitQuietly(pool);
@@ -138,6 +151,143 @@ final class Reflector {
         listed,
         Map.copyOf(failureReasons),
         aborted);
+  }
+
+  /** Targets per request: the setting, within the template's cap (1 for the seed). */
+  private int groupSize() {
+    int cap = Math.max(1, request.template().maxTargetsPerRequest());
+    int wanted = request.targetsPerRequest();
+    return wanted == 0 ? cap : Math.min(wanted, cap);
+  }
+
+  /**
+   * One request for several targets of a conversation. Each result in the reply is checked and
+   * cached on its own, under its target's key; a target whose result is missing or unusable, or
+   * all of them when the reply is cut off or the request fails, is then asked about alone (with
+   * the usual reply attempts), so one bad result never costs the good ones.
+   */
+  private void reflectGroup(ChatModel model, List<TargetGrouper.Pending> group, long toReflect) {
+    Conversation conversation = group.get(0).target().conversation();
+    List<Integer> indices = new ArrayList<>(group.size());
+    group.forEach(p -> indices.add(p.target().index()));
+    ChatRequest planned;
+    try {
+      planned =
+          new ChatRequest(
+              request.model(),
+              request.template().render(conversation, indices),
+              request.sampling(),
+              group.get(0).request().responseFormat());
+    } catch (PromptTooLongException e) {
+      aloneEach(model, group, toReflect); // each fits alone: its key was rendered
+      return;
+    }
+    while (true) {
+      if (abort.get() != null) {
+        return;
+      }
+      ChatRequest sent = fallback.adapt(planned);
+      ChatResponse response;
+      try {
+        requests.increment();
+        response = model.complete(sent);
+      } catch (LlmException e) {
+        String steppedDown = fallback.stepDown(sent, e);
+        if (steppedDown != null) {
+          if (!steppedDown.isEmpty()) {
+            listener.warn(steppedDown);
+          }
+          continue;
+        }
+        if (stopsTheRun(e)) {
+          abort.compareAndSet(null, e);
+          return;
+        }
+        listener.warn(
+            "Request for turns " + indices + " of " + TargetRef.of(group.get(0).target())
+                + " failed (" + e.getMessage() + "); asking about each turn alone");
+        aloneEach(model, group, toReflect);
+        return;
+      } catch (RuntimeException e) {
+        aloneEach(model, group, toReflect);
+        return;
+      }
+      Usage usage = response.usage();
+      promptTokens.addAndGet(usage.promptTokens());
+      cachedTokens.addAndGet(usage.cachedPromptTokens());
+      completionTokens.addAndGet(usage.completionTokens());
+      List<TargetGrouper.Pending> again = new ArrayList<>();
+      if (response.truncated()) {
+        listener.warn(
+            "Reply for turns " + indices + " of " + TargetRef.of(group.get(0).target())
+                + " cut off by the token limit; asking about each turn alone");
+        again.addAll(group);
+      } else {
+        List<TargetReply> replies =
+            request.template().parseEach(response.content(), conversation, indices);
+        List<Usage> shares = shares(usage, group.size());
+        for (int i = 0; i < group.size(); i++) {
+          TargetGrouper.Pending pending = group.get(i);
+          TargetReply reply = replies.get(i);
+          if (!reply.isValid()) {
+            listener.warn(
+                "Unusable result for " + TargetRef.of(pending.target()) + " in a reply for turns "
+                    + indices + ": " + reply.problem() + "; asking about it alone");
+            again.add(pending);
+            continue;
+          }
+          try {
+            cache.put(entry(pending.target(), pending.key(), reply.reflection(), response.content(), shares.get(i)));
+          } catch (IOException e) {
+            abort.compareAndSet(null, e);
+            return;
+          }
+          reflected.increment();
+          listener.progress(settled.incrementAndGet(), toReflect);
+        }
+      }
+      aloneEach(model, again, toReflect);
+      return;
+    }
+  }
+
+  private void aloneEach(ChatModel model, List<TargetGrouper.Pending> targets, long toReflect) {
+    for (TargetGrouper.Pending pending : targets) {
+      reflectOne(model, pending.target(), pending.request(), pending.key(), toReflect);
+    }
+  }
+
+  /**
+   * A request's usage split over the targets it served, so that the cache's per-entry usage adds
+   * up to what was paid; the remainder goes to the first.
+   */
+  static List<Usage> shares(Usage usage, int parts) {
+    List<Usage> shares = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      shares.add(
+          new Usage(
+              share(usage.promptTokens(), parts, i),
+              share(usage.cachedPromptTokens(), parts, i),
+              share(usage.completionTokens(), parts, i)));
+    }
+    return shares;
+  }
+
+  private static long share(long total, int parts, int index) {
+    return total / parts + (index == 0 ? total % parts : 0);
+  }
+
+  private CacheEntry entry(Target target, String key, Reflection reflection, String reply, Usage usage) {
+    return new CacheEntry(
+        key,
+        request.template().id(),
+        request.model(),
+        target.conversation().sourceFile(),
+        target.conversation().id(),
+        target.index(),
+        reflection,
+        reply,
+        usage);
   }
 
   private void reflectOne(
@@ -181,17 +331,7 @@ final class Reflector {
         try {
           Reflection reflection =
               request.template().parse(response.content(), target.conversation(), target.index());
-          cache.put(
-              new CacheEntry(
-                  key,
-                  request.template().id(),
-                  request.model(),
-                  target.conversation().sourceFile(),
-                  target.conversation().id(),
-                  target.index(),
-                  reflection,
-                  response.content(),
-                  usage));
+          cache.put(entry(target, key, reflection, response.content(), usage));
           reflected.increment();
           listener.progress(settled.incrementAndGet(), toReflect);
           return;

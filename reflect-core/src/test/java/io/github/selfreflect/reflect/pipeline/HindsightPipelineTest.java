@@ -35,7 +35,9 @@ class HindsightPipelineTest {
                     "Vous avez raison : huit.",
                     "Merci."));
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
-      RunSummary summary = repo.run(fake, new HindsightTemplate());
+      // One target a request, to see each request's layout; GroupedTargetsTest covers groups.
+      RunSummary summary =
+          repo.run(fake, repo.sequential(new HindsightTemplate()).withTargetsPerRequest(1), r -> r);
       assertEquals(2, summary.reflected());
       List<FakeLlmServer.Call> calls = fake.calls();
       assertEquals(2, calls.size());

@@ -55,7 +55,7 @@ class KeepVerdictTest {
       try (FakeLlmServer fake = new FakeLlmServer(KeepVerdictTest::keepOrRevise).start()) {
         RunSummary summary = repo.run(fake, repo.request(new HindsightTemplate()).withSft(selection), r -> r);
         assertEquals(2, summary.reflected());
-        assertEquals(2, fake.requestCount());
+        assertEquals(1, fake.requestCount(), "both targets in one request");
       }
       String revised = FakeLlmServer.answerFor("Why is 7 prime?");
       assertEquals(

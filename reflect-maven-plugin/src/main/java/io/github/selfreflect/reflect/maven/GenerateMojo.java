@@ -144,6 +144,18 @@ public final class GenerateMojo extends AbstractMojo {
   private String structuredOutput;
 
   /**
+   * The most targets of one conversation asked about in one request. {@code 0}: all of them, up
+   * to the template's cap ({@code hindsight}: 8). The reply holds one result per target, each
+   * checked and cached on its own; a missing or unusable one is asked about alone. Not part of
+   * the cache key (each target is cached under the key of its own request), so changing it
+   * re-reflects nothing. The {@code seed} always sends one target per request.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.targetsPerRequest", defaultValue = "0")
+  private int targetsPerRequest;
+
+  /**
    * Which targets go into {@code sft.jsonl}: {@code all} (revised answers, and originals the
    * model chose to keep) or {@code revised} (revised answers only). A {@code keep} verdict never
    * makes a preference pair.
@@ -319,11 +331,8 @@ public final class GenerateMojo extends AbstractMojo {
         throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
       }
     }
-    if (maxPromptTokens < 0) {
-      throw new MojoFailureException(
-          "reflect.maxPromptTokens: expected 0 (no budget) or a positive number of tokens, found "
-              + maxPromptTokens);
-    }
+    requireAtLeast("reflect.maxPromptTokens", maxPromptTokens, 0);
+    requireAtLeast("reflect.targetsPerRequest", targetsPerRequest, 0);
     promptTemplate = promptTemplate.withMaxPromptTokens(maxPromptTokens);
     StructuredOutput structured;
     try {
@@ -361,7 +370,7 @@ public final class GenerateMojo extends AbstractMojo {
           plugin == null ? "unknown" : plugin.getVersion(),
           structured,
           sftSelection,
-          0);
+          targetsPerRequest);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
     }
