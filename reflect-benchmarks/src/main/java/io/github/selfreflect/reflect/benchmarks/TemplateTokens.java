@@ -214,17 +214,23 @@ public final class TemplateTokens {
   }
 
   /**
-   * Which conversation a request is about: its first turn's text identifies it well enough among
-   * the benchmark's conversations, whatever the layout.
+   * Which conversation a request is about: its first two turns (a system prompt and the first
+   * user message, or the first exchange) tell the benchmark's conversations apart, whatever the
+   * layout.
    */
   private static String conversationOf(JsonNode body) {
     HindsightPrompt hindsight = HindsightPrompt.of(body);
     if (hindsight != null) {
-      return hindsight.turns().values().iterator().next().toString();
+      var turns = hindsight.turns().values().iterator();
+      return turns.next().toString() + turns.next();
     }
     String block = body.at("/messages/0/content").asText();
-    int second = block.indexOf("]]]");
-    return second < 0 ? block : block.substring(0, second);
+    int end = -1;
+    for (int i = 0; i < 2; i++) {
+      end = block.indexOf("]]]", end + 1);
+    }
+    // Without the block letters: the seed marks the target's exchange K/L, the others Q/A.
+    return (end < 0 ? block : block.substring(0, end)).replaceAll("(?m)^[KLQAST]:$", "");
   }
 
   private static int commonPrefix(String a, String b) {
