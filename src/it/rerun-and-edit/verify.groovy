@@ -18,13 +18,16 @@ assert second.reflected == 0 && second.cached == 5
 // The edited message (pasta-1, message 2) is in the prompts of pasta-1's two targets only.
 assert edited.reflected == 2 && edited.cached == 3
 
-assert server.requestCount() == 7 : "expected 5 + 0 + 2 requests, the fake LLM saw ${server.requestCount()}"
+// The default template (hindsight) asks about all targets of a conversation in one request:
+// 4 conversations, then nothing, then pasta-1's two targets together.
+assert server.requestCount() == 5 : "expected 4 + 0 + 1 requests, the fake LLM saw ${server.requestCount()}"
+assert server.countFor('How long should I boil spaghetti?') == 2
 
 // build.log holds the three invocations in order.
 def log = new File(basedir, 'build.log').text
-assert log.contains('5 targets: 0 cached, 5 reflected, 0 failed, 0 skipped; 5 requests sent')
+assert log.contains('5 targets: 0 cached, 5 reflected, 0 failed, 0 skipped; 4 requests sent')
 assert log.contains('5 targets: 5 cached, 0 reflected, 0 failed, 0 skipped; 0 requests sent')
-assert log.contains('5 targets: 3 cached, 2 reflected, 0 failed, 0 skipped; 2 requests sent')
+assert log.contains('5 targets: 3 cached, 2 reflected, 0 failed, 0 skipped; 1 requests sent')
 
 // The same inputs give the same bytes, whichever run paid for the replies.
 assert new File(basedir, 'target/first/sft.jsonl').bytes == new File(basedir, 'target/second/sft.jsonl').bytes

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class PromptTemplates {
 
-  private static final Map<String, PromptTemplate> BY_ID = register(new SeedTemplate(), new HindsightTemplate());
+  private static final Map<String, PromptTemplate> BY_ID = register(new HindsightTemplate(), new SeedTemplate());
 
   private PromptTemplates() {}
 
@@ -31,7 +31,7 @@ public final class PromptTemplates {
     return template;
   }
 
-  /** The ids of all templates, in registration order (the default, {@code seed}, first). */
+  /** The ids of all templates, in registration order (the default, {@code hindsight}, first). */
   public static List<String> ids() {
     return List.copyOf(BY_ID.keySet());
   }

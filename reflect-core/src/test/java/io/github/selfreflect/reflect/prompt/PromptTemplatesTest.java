@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
 import io.github.selfreflect.reflect.prompt.seed.SeedTemplate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PromptTemplatesTest {
 
   @Test
-  void seedIsRegisteredFirst() {
-    assertEquals("seed", PromptTemplates.ids().get(0));
+  void hindsightIsTheDefaultAndSeedStaysAvailable() {
+    assertEquals(List.of("hindsight", "seed"), PromptTemplates.ids());
+    assertInstanceOf(HindsightTemplate.class, PromptTemplates.byId("hindsight"));
     assertInstanceOf(SeedTemplate.class, PromptTemplates.byId("seed"));
     assertSame(PromptTemplates.byId("seed"), PromptTemplates.byId("seed"));
   }
@@ -29,7 +32,7 @@ class PromptTemplatesTest {
   void unknownIdListsTheAvailableOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> PromptTemplates.byId("Seed"));
-    assertTrue(e.getMessage().startsWith("unknown prompt template 'Seed'; available: seed"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unknown prompt template 'Seed'; available: hindsight, seed"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> PromptTemplates.byId(null));
   }
 
