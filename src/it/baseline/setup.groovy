@@ -17,5 +17,8 @@ new File(next, 'reflect-cache').deleteDir()
 new File(localRepositoryPath, 'io/github/selfreflect/it/baseline').deleteDir()
 
 ItServers.start(basedir)
-LoopbackRepository.start(basedir)
+nextPom.text = nextPom.text.replace('LOOPBACK_URL', LoopbackRepository.start(basedir))
+// 1.1 is a checkout of its own (a project root, as Maven 4 sees it), talking to the same fake LLM.
+new File(next, '.mvn').mkdirs()
+new File(next, '.mvn/maven.config').text = new File(basedir, '.mvn/maven.config').text
 return true

@@ -10,5 +10,10 @@ ItFiles.copyTree(new File(sampleProject, 'reflect-cache'), new File(basedir, 're
 new File(localRepositoryPath, 'io/github/selfreflect/it/deploy-consume').deleteDir()
 
 ItServers.start(basedir)
-LoopbackRepository.start(basedir)
+def url = LoopbackRepository.start(basedir)
+def consumerPom = new File(basedir, 'consumer/pom.xml')
+consumerPom.text = consumerPom.text.replace('LOOPBACK_URL', url)
+// The consumer is a project root of its own: Maven 4 would otherwise resolve the dataset from
+// the "project local repository" of the enclosing root instead of from the server.
+new File(basedir, 'consumer/.mvn').mkdirs()
 return true

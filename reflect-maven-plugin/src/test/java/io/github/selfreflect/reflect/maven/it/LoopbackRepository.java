@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * the project's {@code target/}. Maven deploys to it with HTTP PUTs and resolves from it with GETs,
  * exactly as from a repository manager.
  *
- * <p>{@link #start} appends {@code -DaltDeploymentRepository=loopback::URL} and {@code
- * -Dloopback.url=URL} to the project's {@code .mvn/maven.config} (after {@link ItServers#start},
- * which creates that file), so every build of the project deploys there and a POM can name the
- * repository as {@code ${loopback.url}}.
+ * <p>{@link #start} appends {@code -DaltDeploymentRepository=loopback::URL} to the project's {@code
+ * .mvn/maven.config} (after {@link ItServers#start}, which creates that file), so every build of
+ * the project deploys there; a consuming POM gets the returned URL written into it (Maven 4 takes
+ * no property in a repository URL).
  *
  * <p>The server stops by itself: it runs under {@code timeout}, so a build that dies before its
  * verify script stops it still leaves no server behind; {@link #stop} ends it at once. nginx must
@@ -100,7 +100,7 @@ public final class LoopbackRepository {
     Files.createDirectories(mavenConfig.getParent());
     Files.writeString(
         mavenConfig,
-        "-DaltDeploymentRepository=loopback::" + url + "\n-Dloopback.url=" + url + "\n",
+        "-DaltDeploymentRepository=loopback::" + url + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
