@@ -36,6 +36,10 @@ final class DatasetOutput {
       ReflectPipeline.Corpus corpus, ReflectPipeline.Plan plan, Reflector.Outcome outcome)
       throws IOException {
     DatasetOptions options = request.dataset();
+    // Counted per target as written, not per reply: one reply serves every copy of a
+    // conversation that appears in two files, and each copy is a target of its own.
+    long[] written = {0};
+    long[] failed = {0};
     long[] skipped = {0};
     List<OutputFile> files;
     Path snapshotDirectory = options.cacheSnapshotDirectory();
@@ -51,11 +55,13 @@ final class DatasetOutput {
               if (snapshot != null) {
                 snapshot.add(entry.get());
               }
+              written[0]++;
               return;
             }
             String reason = outcome.failureReasons().get(key);
             if (reason != null) {
               writer.writeFailure(target, reason);
+              failed[0]++;
             } else {
               skipped[0]++; // missing in partial offline mode, or left unsent by an aborted run
             }
@@ -65,7 +71,7 @@ final class DatasetOutput {
         snapshot.finish();
       }
     }
-    RunSummary summary = plan.summary(outcome, skipped[0]);
+    RunSummary summary = plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0]);
     Manifest manifest =
         new Manifest(
             request.generatorVersion(),
