@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param dataset which files the write pass produces, and what the dataset card says
  * @param structuredOutput how the template's reply schema is sent
  * @param sft which targets go into {@code sft.jsonl}
  * @param targetsPerRequest the most targets of one conversation asked about in one request; 0
@@ -40,39 +41,12 @@ public record ReflectRequest(
     int concurrency,
     int maxReplyAttempts,
     String generatorVersion,
+    DatasetOptions dataset,
     StructuredOutput structuredOutput,
     SftSelection sft,
     int targetsPerRequest) {
 
-  public ReflectRequest {
-    Objects.requireNonNull(chatsDirectory, "chatsDirectory");
-    Objects.requireNonNull(outputDirectory, "outputDirectory");
-    Objects.requireNonNull(cacheDirectory, "cacheDirectory");
-    Objects.requireNonNull(template, "template");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(sampling, "sampling");
-    Objects.requireNonNull(offline, "offline");
-    Objects.requireNonNull(generatorVersion, "generatorVersion");
-    Objects.requireNonNull(structuredOutput, "structuredOutput");
-    Objects.requireNonNull(sft, "sft");
-    if (targetsPerRequest < 0) {
-      throw new IllegalArgumentException(
-          "targetsPerRequest must be 0 (as many as the template takes) or more, found "
-              + targetsPerRequest);
-    }
-    if (model.isBlank()) {
-      throw new IllegalArgumentException("model must not be blank");
-    }
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be at least 1, found " + concurrency);
-    }
-    if (maxReplyAttempts < 1) {
-      throw new IllegalArgumentException(
-          "maxReplyAttempts must be at least 1, found " + maxReplyAttempts);
-    }
-  }
-
-  /** A request with the defaults for the options added later: auto, all, as many as fit. */
+  /** A request that writes every format with a default card and no cache snapshot. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -97,29 +71,88 @@ public record ReflectRequest(
         concurrency,
         maxReplyAttempts,
         generatorVersion,
+        DatasetOptions.DEFAULT);
+  }
+
+  /** A request with the defaults for the prompt options: auto, all, as many as fit. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset) {
+    this(
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        dataset,
         StructuredOutput.AUTO,
         SftSelection.ALL,
         0);
   }
 
+  public ReflectRequest {
+    Objects.requireNonNull(chatsDirectory, "chatsDirectory");
+    Objects.requireNonNull(outputDirectory, "outputDirectory");
+    Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+    Objects.requireNonNull(template, "template");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(sampling, "sampling");
+    Objects.requireNonNull(offline, "offline");
+    Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(structuredOutput, "structuredOutput");
+    Objects.requireNonNull(sft, "sft");
+    if (targetsPerRequest < 0) {
+      throw new IllegalArgumentException(
+          "targetsPerRequest must be 0 (as many as the template takes) or more, found "
+              + targetsPerRequest);
+    }
+    if (model.isBlank()) {
+      throw new IllegalArgumentException("model must not be blank");
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, found " + concurrency);
+    }
+    if (maxReplyAttempts < 1) {
+      throw new IllegalArgumentException(
+          "maxReplyAttempts must be at least 1, found " + maxReplyAttempts);
+    }
+  }
+
   /** This request with another structured-output mode. */
   public ReflectRequest withStructuredOutput(StructuredOutput mode) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
-        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, mode,
-        sft, targetsPerRequest);
+        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset,
+        mode, sft, targetsPerRequest);
   }
 
   /** This request with another SFT selection. */
   public ReflectRequest withSft(SftSelection selection) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        structuredOutput, selection, targetsPerRequest);
+        dataset, structuredOutput, selection, targetsPerRequest);
   }
 
   /** This request with another cap on targets per request (0: as many as the template takes). */
   public ReflectRequest withTargetsPerRequest(int targets) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        structuredOutput, sft, targets);
+        dataset, structuredOutput, sft, targets);
   }
 }

@@ -80,7 +80,7 @@ final class PipelineFixture {
     ReflectRequest r = request(template);
     return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
         r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), 1,
-        r.maxReplyAttempts(), r.generatorVersion(), r.structuredOutput(), r.sft(),
+        r.maxReplyAttempts(), r.generatorVersion(), r.dataset(), r.structuredOutput(), r.sft(),
         r.targetsPerRequest());
   }
 

@@ -37,13 +37,13 @@ class TemplateFilePipelineTest {
         new PipelineFixture(dir.resolve("repo"))
             .chat("chats.jsonl", record(null, "q0", "a1", "q2"), record(null, "r0", "b1", "r2"));
     try (FakeLlmServer fake = new FakeLlmServer(TemplateFilePipelineTest::reply).start()) {
-      assertEquals(2, repo.run(fake, HindsightTemplate.fromFile(file)).reflected());
+      assertEquals(2, repo.run(fake, repo.sequential(HindsightTemplate.fromFile(file)), r -> r).reflected());
       assertEquals(
           "Conversation:\n[0] user: \"q0\"\n[1] assistant: \"a1\"\n[2] user: \"q2\"\nReview turn(s) 1.",
           fake.requestJson().get(0).at("/messages/1/content").asText());
-      assertEquals(0, repo.run(fake, HindsightTemplate.fromFile(file)).reflected(), "unchanged: all cached");
+      assertEquals(0, repo.run(fake, repo.sequential(HindsightTemplate.fromFile(file)), r -> r).reflected(), "unchanged: all cached");
       Files.writeString(file, Files.readString(file).replace("strict", "gentle"));
-      RunSummary edited = repo.run(fake, HindsightTemplate.fromFile(file));
+      RunSummary edited = repo.run(fake, repo.sequential(HindsightTemplate.fromFile(file)), r -> r);
       assertEquals(2, edited.reflected());
       assertEquals(4, fake.requestCount());
       assertTrue(fake.requestJson().get(3).at("/messages/0/content").asText().startsWith("You are a gentle reviewer."));
