@@ -5,6 +5,7 @@ import io.github.selfreflect.reflect.dataset.DatasetWriter;
 import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.util.List;
 
@@ -27,6 +28,7 @@ final class DatasetOutput {
       ReflectPipeline.Corpus corpus, ReflectPipeline.Plan plan, Reflector.Outcome outcome)
       throws IOException {
     long[] skipped = {0};
+    Usage[] datasetUsage = {Usage.NONE};
     List<OutputFile> files;
     try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory())) {
       corpus.forEachTarget(
@@ -35,6 +37,7 @@ final class DatasetOutput {
             var entry = cache.get(key);
             if (entry.isPresent()) {
               writer.write(target, entry.get());
+              datasetUsage[0] = datasetUsage[0].plus(entry.get().usage());
               return;
             }
             String reason = outcome.failureReasons().get(key);
@@ -46,7 +49,7 @@ final class DatasetOutput {
           });
       files = writer.finish();
     }
-    RunSummary summary = plan.summary(outcome, skipped[0]);
+    RunSummary summary = plan.summary(outcome, skipped[0]).withDatasetUsage(datasetUsage[0]);
     ManifestWriter.write(
         request.outputDirectory(),
         new Manifest(
@@ -62,7 +65,9 @@ final class DatasetOutput {
                 summary.failed(),
                 summary.skipped(),
                 summary.invalidRecords()),
-            files));
+            files,
+            datasetUsage[0],
+            request.limits().pricing()));
     return summary;
   }
 }

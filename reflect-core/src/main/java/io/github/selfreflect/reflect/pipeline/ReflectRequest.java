@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param limits rate caps, budgets, failure tolerance and prices
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -33,7 +34,26 @@ public record ReflectRequest(
     boolean failOnInvalid,
     int concurrency,
     int maxReplyAttempts,
-    String generatorVersion) {
+    String generatorVersion,
+    RunLimits limits) {
+
+  /** A request with {@link RunLimits#DEFAULT}: no caps, no budgets, no failure tolerated. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion) {
+    this(
+        chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, RunLimits.DEFAULT);
+  }
 
   public ReflectRequest {
     Objects.requireNonNull(chatsDirectory, "chatsDirectory");
@@ -44,6 +64,7 @@ public record ReflectRequest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(limits, "limits");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }
