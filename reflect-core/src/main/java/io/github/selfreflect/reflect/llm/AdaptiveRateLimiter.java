@@ -187,6 +187,16 @@ public final class AdaptiveRateLimiter {
     }
   }
 
+  /** As {@link #acquire} notes when a request has to wait for the pace: for hand-clocked tests. */
+  void markWaiting() {
+    lock.lock();
+    try {
+      binding = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** How long a request arriving now would wait; 0 when it could go at once. */
   long waitNanos() {
     lock.lock();

@@ -46,6 +46,10 @@ public record FailureThreshold(long count, double percent) {
 
   @Override
   public String toString() {
-    return percent < 0 ? Long.toString(count) : (percent == Math.rint(percent) ? Long.toString((long) percent) : Double.toString(percent)) + "%";
+    if (percent < 0) {
+      return Long.toString(count);
+    }
+    return (percent == Math.rint(percent) ? Long.toString((long) percent) : Double.toString(percent))
+        + "%";
   }
 }

@@ -379,7 +379,13 @@ public final class FakeLlmServer implements AutoCloseable {
       }
       Exchange exchange = new Exchange(call, json, content);
       if (fault != null) {
-        return fault.respond(exchange);
+        MockResponse spoiled = fault.respond(exchange);
+        if (decision == null || decision.headers().isEmpty()) {
+          return spoiled;
+        }
+        MockResponse.Builder withHeaders = spoiled.newBuilder();
+        decision.headers().forEach(withHeaders::setHeader);
+        return withHeaders.build();
       }
       if (content == null) {
         return error(400, "FakeLlmServer: no line \"K\": \"'...'\", in any message",
