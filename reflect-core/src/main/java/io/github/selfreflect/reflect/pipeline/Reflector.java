@@ -229,7 +229,7 @@ final class Reflector {
         return;
       }
       if (response.truncated()) {
-        problem = "reply cut off by the token limit (finish_reason \"length\"); raise maxTokens";
+        problem = "reply cut off by the token limit (finish_reason \"length\"); raise reflect.maxCompletionTokens";
       } else {
         try {
           Reflection reflection =
