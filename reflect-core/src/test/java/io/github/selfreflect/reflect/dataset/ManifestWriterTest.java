@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,9 @@ class ManifestWriterTest {
         List.of(
             new OutputFile("sft.jsonl", 300, 3, "cc"),
             new OutputFile("failures.jsonl", 0, 0, "aa"),
-            new OutputFile("reflections.jsonl", 900, 3, "bb")));
+            new OutputFile("reflections.jsonl", 900, 3, "bb")),
+        new Usage(1_000, 200, 300),
+        Pricing.parse("2.50,1.25,10.00"));
   }
 
   @Test
@@ -59,6 +63,17 @@ class ManifestWriterTest {
             "failed": 1,
             "skipped": 1,
             "invalidRecords": 0
+          },
+          "usage": {
+            "promptTokens": 1000,
+            "cachedPromptTokens": 200,
+            "completionTokens": 300,
+            "pricePerMillion": {
+              "input": 2.50,
+              "cachedInput": 1.25,
+              "output": 10.00
+            },
+            "cost": 0.005250
           },
           "files": {
             "failures.jsonl": {

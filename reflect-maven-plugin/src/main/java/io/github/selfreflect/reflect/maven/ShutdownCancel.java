@@ -25,7 +25,9 @@ final class ShutdownCancel {
                       + " s for the replies in flight to be cached");
               pipeline.cancel();
               try {
-                if (!pipeline.awaitFinished(grace)) {
+                if (pipeline.awaitFinished(grace)) {
+                  log.warn("Stopped: every reply received is cached; the next build resumes");
+                } else {
                   log.warn("Replies still in flight after " + grace.toSeconds() + " s are lost");
                 }
               } catch (InterruptedException e) {
