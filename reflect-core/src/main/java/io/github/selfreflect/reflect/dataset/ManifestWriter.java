@@ -32,6 +32,7 @@ import java.nio.file.Path;
  *              "pricePerMillion": { "input", "cachedInput", "output" }, "cost" },  (prices and
  *              cost only with reflect.pricing)
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
+ *   "sources": { "<chat file>": { "sha256", "bytes" }, ... }       (sorted by name)
  * }
  * }</pre>
  */
@@ -106,6 +107,14 @@ public final class ManifestWriter {
         json.writeStringField("sha256", file.sha256());
         json.writeNumberField("bytes", file.bytes());
         json.writeNumberField("records", file.records());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+      json.writeObjectFieldStart("sources");
+      for (SourceFile source : manifest.sources()) {
+        json.writeObjectFieldStart(source.name());
+        json.writeStringField("sha256", source.sha256());
+        json.writeNumberField("bytes", source.bytes());
         json.writeEndObject();
       }
       json.writeEndObject();

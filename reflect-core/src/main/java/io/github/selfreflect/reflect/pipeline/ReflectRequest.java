@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param dataset which files the write pass produces, and what the dataset card says
  * @param limits rate caps, budgets, failure tolerance and prices
  */
 public record ReflectRequest(
@@ -35,9 +36,48 @@ public record ReflectRequest(
     int concurrency,
     int maxReplyAttempts,
     String generatorVersion,
+    DatasetOptions dataset,
     RunLimits limits) {
 
-  /** A request with {@link RunLimits#DEFAULT}: no caps, no budgets, no failure tolerated. */
+  /** A request with these dataset options and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset,
+        RunLimits.DEFAULT);
+  }
+
+  /** A request with {@link DatasetOptions#DEFAULT} and these limits. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
+        limits);
+  }
+
+  /** A request that writes every format with a default card and no cache snapshot. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -51,8 +91,19 @@ public record ReflectRequest(
       int maxReplyAttempts,
       String generatorVersion) {
     this(
-        chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, RunLimits.DEFAULT);
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        DatasetOptions.DEFAULT,
+        RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -64,6 +115,7 @@ public record ReflectRequest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(limits, "limits");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
