@@ -1,6 +1,8 @@
 package io.github.selfreflect.reflect.dataset;
 
+import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +22,9 @@ import java.util.Optional;
  * @param counts what happened to the targets
  * @param files the files of the dataset; kept sorted by name
  * @param sources the chat files the dataset was made from; kept sorted by name
+ * @param usage the tokens the dataset's reflections cost when they were made, from the cache (so
+ *     the same whichever run paid, and whatever retries it took)
+ * @param pricing the user's prices per million tokens, turning {@code usage} into a cost; or null
  */
 public record Manifest(
     String generatorVersion,
@@ -28,7 +33,21 @@ public record Manifest(
     SamplingParameters sampling,
     Counts counts,
     List<OutputFile> files,
-    List<SourceFile> sources) {
+    List<SourceFile> sources,
+    Usage usage,
+    Pricing pricing) {
+
+  /** A manifest without usage figures. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files,
+      List<SourceFile> sources) {
+    this(generatorVersion, template, model, sampling, counts, files, sources, Usage.NONE, null);
+  }
 
   /** The layout of {@code manifest.json}; bumped on any incompatible change. */
   public static final int FORMAT_VERSION = 1;
@@ -84,6 +103,7 @@ public record Manifest(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(usage, "usage");
     List<OutputFile> sorted = new ArrayList<>(files);
     sorted.sort(Comparator.comparing(OutputFile::name));
     for (int i = 1; i < sorted.size(); i++) {

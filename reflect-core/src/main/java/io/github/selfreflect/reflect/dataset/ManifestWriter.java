@@ -28,6 +28,9 @@ import java.nio.file.Path;
  *   "sampling": { "temperature", "maxTokens" },      (each left out when not set)
  *   "counts": { "conversations", "targets", "cached", "reflected", "failed", "skipped",
  *               "invalidRecords" },
+ *   "usage": { "promptTokens", "cachedPromptTokens", "completionTokens",
+ *              "pricePerMillion": { "input", "cachedInput", "output" }, "cost" },  (prices and
+ *              cost only with reflect.pricing)
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
  *   "sources": { "<chat file>": { "sha256", "bytes" }, ... }       (sorted by name)
  * }
@@ -84,6 +87,19 @@ public final class ManifestWriter {
       json.writeNumberField("failed", counts.failed());
       json.writeNumberField("skipped", counts.skipped());
       json.writeNumberField("invalidRecords", counts.invalidRecords());
+      json.writeEndObject();
+      json.writeObjectFieldStart("usage");
+      json.writeNumberField("promptTokens", manifest.usage().promptTokens());
+      json.writeNumberField("cachedPromptTokens", manifest.usage().cachedPromptTokens());
+      json.writeNumberField("completionTokens", manifest.usage().completionTokens());
+      if (manifest.pricing() != null) {
+        json.writeObjectFieldStart("pricePerMillion");
+        json.writeNumberField("input", manifest.pricing().input());
+        json.writeNumberField("cachedInput", manifest.pricing().cachedInput());
+        json.writeNumberField("output", manifest.pricing().output());
+        json.writeEndObject();
+        json.writeNumberField("cost", manifest.pricing().cost(manifest.usage()));
+      }
       json.writeEndObject();
       json.writeObjectFieldStart("files");
       for (OutputFile file : manifest.files()) {

@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.dataset.DatasetCard;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
+import io.github.selfreflect.reflect.dataset.SftSelection;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -14,18 +15,31 @@ import java.util.Set;
  * @param card what the dataset card says about the data's name, licence and languages
  * @param cacheSnapshotDirectory where to write the cache entries this dataset was made from, in
  *     corpus order (the {@code reflect-cache} artifact of a release); null for none
+ * @param sft which targets go into {@code sft.jsonl} ({@code reflect.sft})
  */
-public record DatasetOptions(Set<DatasetFormat> formats, DatasetCard card, Path cacheSnapshotDirectory) {
+public record DatasetOptions(
+    Set<DatasetFormat> formats, DatasetCard card, Path cacheSnapshotDirectory, SftSelection sft) {
 
-  /** Every format, a default card, no snapshot. */
+  /** Every format, a default card, no snapshot, kept originals in SFT. */
   public static final DatasetOptions DEFAULT =
-      new DatasetOptions(DatasetFormat.all(), DatasetCard.DEFAULT, null);
+      new DatasetOptions(DatasetFormat.all(), DatasetCard.DEFAULT, null, SftSelection.ALL);
 
   public DatasetOptions {
     Objects.requireNonNull(card, "card");
+    Objects.requireNonNull(sft, "sft");
     if (formats.isEmpty()) {
       throw new IllegalArgumentException("at least one dataset format must be chosen");
     }
     formats = Set.copyOf(EnumSet.copyOf(formats));
+  }
+
+  /** Options with {@link SftSelection#ALL}. */
+  public DatasetOptions(Set<DatasetFormat> formats, DatasetCard card, Path cacheSnapshotDirectory) {
+    this(formats, card, cacheSnapshotDirectory, SftSelection.ALL);
+  }
+
+  /** These options with another SFT selection. */
+  public DatasetOptions withSft(SftSelection selection) {
+    return new DatasetOptions(formats, card, cacheSnapshotDirectory, selection);
   }
 }

@@ -10,6 +10,7 @@ import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import io.github.selfreflect.reflect.dataset.SourceFile;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ final class DatasetOutput {
     long[] written = {0};
     long[] failed = {0};
     long[] skipped = {0};
+    Usage[] datasetUsage = {Usage.NONE};
     List<OutputFile> files;
     Path snapshotDirectory = options.cacheSnapshotDirectory();
     try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory(), options.formats(), request.sft());
@@ -52,6 +54,7 @@ final class DatasetOutput {
             Optional<CacheEntry> entry = cache.get(key);
             if (entry.isPresent()) {
               writer.write(target, entry.get());
+              datasetUsage[0] = datasetUsage[0].plus(entry.get().usage());
               if (snapshot != null) {
                 snapshot.add(entry.get());
               }
@@ -71,7 +74,9 @@ final class DatasetOutput {
         snapshot.finish();
       }
     }
-    RunSummary summary = plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0]);
+    RunSummary summary =
+        plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
+            .withDatasetUsage(datasetUsage[0]);
     Manifest manifest =
         new Manifest(
             request.generatorVersion(),
@@ -87,7 +92,9 @@ final class DatasetOutput {
                 summary.skipped(),
                 summary.invalidRecords()),
             files,
-            sources());
+            sources(),
+            datasetUsage[0],
+            request.limits().pricing());
     DatasetCardWriter.write(request.outputDirectory(), manifest, options.card());
     ManifestWriter.write(request.outputDirectory(), manifest);
     return summary;

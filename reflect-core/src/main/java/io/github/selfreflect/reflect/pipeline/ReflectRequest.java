@@ -23,11 +23,8 @@ import java.util.Objects;
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
  * @param dataset which files the write pass produces, and what the dataset card says
- * @param structuredOutput how the template's reply schema is sent
- * @param sft which targets go into {@code sft.jsonl}
- * @param targetsPerRequest the most targets of one conversation asked about in one request; 0
- *     for as many as the template takes ({@link
- *     io.github.selfreflect.reflect.prompt.PromptTemplate#maxTargetsPerRequest})
+ * @param limits rate caps, budgets, failure tolerance and prices
+ * @param prompts how the template's questions are sent: reply format, targets per request
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -42,9 +39,66 @@ public record ReflectRequest(
     int maxReplyAttempts,
     String generatorVersion,
     DatasetOptions dataset,
-    StructuredOutput structuredOutput,
-    SftSelection sft,
-    int targetsPerRequest) {
+    RunLimits limits,
+    PromptOptions prompts) {
+
+  /** A request with these dataset options and limits, and {@link PromptOptions#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, limits,
+        PromptOptions.DEFAULT);
+  }
+
+  /** A request with these dataset options and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset,
+        RunLimits.DEFAULT);
+  }
+
+  /** A request with {@link DatasetOptions#DEFAULT} and these limits. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
+        limits);
+  }
 
   /** A request that writes every format with a default card and no cache snapshot. */
   public ReflectRequest(
@@ -71,39 +125,8 @@ public record ReflectRequest(
         concurrency,
         maxReplyAttempts,
         generatorVersion,
-        DatasetOptions.DEFAULT);
-  }
-
-  /** A request with the defaults for the prompt options: auto, all, as many as fit. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      DatasetOptions dataset) {
-    this(
-        chatsDirectory,
-        outputDirectory,
-        cacheDirectory,
-        template,
-        model,
-        sampling,
-        offline,
-        failOnInvalid,
-        concurrency,
-        maxReplyAttempts,
-        generatorVersion,
-        dataset,
-        StructuredOutput.AUTO,
-        SftSelection.ALL,
-        0);
+        DatasetOptions.DEFAULT,
+        RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -116,13 +139,8 @@ public record ReflectRequest(
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
     Objects.requireNonNull(dataset, "dataset");
-    Objects.requireNonNull(structuredOutput, "structuredOutput");
-    Objects.requireNonNull(sft, "sft");
-    if (targetsPerRequest < 0) {
-      throw new IllegalArgumentException(
-          "targetsPerRequest must be 0 (as many as the template takes) or more, found "
-              + targetsPerRequest);
-    }
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(prompts, "prompts");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }
@@ -135,24 +153,42 @@ public record ReflectRequest(
     }
   }
 
+  /** How the template's reply schema is sent. */
+  public StructuredOutput structuredOutput() {
+    return prompts.structuredOutput();
+  }
+
+  /** Which targets go into {@code sft.jsonl}. */
+  public SftSelection sft() {
+    return dataset.sft();
+  }
+
+  /** The most targets per request; 0 for as many as the template takes. */
+  public int targetsPerRequest() {
+    return prompts.targetsPerRequest();
+  }
+
   /** This request with another structured-output mode. */
   public ReflectRequest withStructuredOutput(StructuredOutput mode) {
-    return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
-        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset,
-        mode, sft, targetsPerRequest);
+    return withPrompts(new PromptOptions(mode, prompts.targetsPerRequest()));
+  }
+
+  /** This request with another cap on targets per request (0: as many as the template takes). */
+  public ReflectRequest withTargetsPerRequest(int targets) {
+    return withPrompts(new PromptOptions(prompts.structuredOutput(), targets));
   }
 
   /** This request with another SFT selection. */
   public ReflectRequest withSft(SftSelection selection) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        dataset, structuredOutput, selection, targetsPerRequest);
+        dataset.withSft(selection), limits, prompts);
   }
 
-  /** This request with another cap on targets per request (0: as many as the template takes). */
-  public ReflectRequest withTargetsPerRequest(int targets) {
+  /** This request with other prompt options. */
+  public ReflectRequest withPrompts(PromptOptions options) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        dataset, structuredOutput, sft, targets);
+        dataset, limits, options);
   }
 }

@@ -12,12 +12,17 @@ import java.util.List;
  * @param reflected targets reflected by this run
  * @param failed targets whose replies stayed unusable
  * @param skipped targets left out: missing in partial offline mode, or too long (below)
- * @param tooLong of the skipped, targets whose prompt cannot fit {@code reflect.maxPromptTokens}
  * @param invalidRecords chat records skipped as invalid ({@code failOnInvalid=false})
- * @param requests chat-completion requests sent (transport retries not counted)
- * @param usage tokens spent by this run's requests
+ * @param requests HTTP requests sent by this run, retries included
+ * @param usage tokens spent by this run's requests, unusable replies included
  * @param missing the first missing targets (offline), at most {@link #LISTED} of them
  * @param failures the first failed targets with their reasons, at most {@link #LISTED}
+ * @param retries requests repeated: transport retries (429, 5xx, timeouts, broken bodies) and
+ *     re-asked unusable replies
+ * @param rateLimited 429 answers received
+ * @param datasetUsage what the reflections in the dataset cost when they were made (from the
+ *     cache, whichever run paid for them); the figure the manifest records
+ * @param tooLong of the skipped, targets whose prompt cannot fit {@code reflect.maxPromptTokens}
  */
 public record RunSummary(
     long conversations,
@@ -26,12 +31,15 @@ public record RunSummary(
     long reflected,
     long failed,
     long skipped,
-    long tooLong,
     long invalidRecords,
     long requests,
     Usage usage,
     List<TargetRef> missing,
-    List<String> failures) {
+    List<String> failures,
+    long retries,
+    long rateLimited,
+    Usage datasetUsage,
+    long tooLong) {
 
   /** How many missing or failed targets a summary names; the counts cover the rest. */
   public static final int LISTED = 50;
@@ -39,5 +47,32 @@ public record RunSummary(
   public RunSummary {
     missing = List.copyOf(missing);
     failures = List.copyOf(failures);
+  }
+
+  /** A summary without targets skipped as too long. */
+  public RunSummary(
+      long conversations,
+      long targets,
+      long cached,
+      long reflected,
+      long failed,
+      long skipped,
+      long invalidRecords,
+      long requests,
+      Usage usage,
+      List<TargetRef> missing,
+      List<String> failures,
+      long retries,
+      long rateLimited,
+      Usage datasetUsage) {
+    this(conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
+        usage, missing, failures, retries, rateLimited, datasetUsage, 0);
+  }
+
+  /** This summary with the dataset's usage, as the write pass sums it. */
+  public RunSummary withDatasetUsage(Usage usage) {
+    return new RunSummary(
+        conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
+        this.usage, missing, failures, retries, rateLimited, usage, tooLong);
   }
 }

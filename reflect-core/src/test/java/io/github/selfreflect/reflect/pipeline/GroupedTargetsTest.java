@@ -1,6 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import static io.github.selfreflect.reflect.pipeline.PipelineFixture.record;
+import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +38,7 @@ class GroupedTargetsTest {
 
   @Test
   void allTargetsOfAConversationGoInOneRequestAndAreCachedOneByOne() throws Exception {
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", THREE_TARGETS, ONE_TARGET);
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS, ONE_TARGET);
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
       RunSummary first = repo.run(fake, repo.sequential(new HindsightTemplate()), r -> r);
       assertEquals(4, first.reflected());
@@ -66,7 +66,7 @@ class GroupedTargetsTest {
 
   @Test
   void targetsPerRequestCapsAGroup() throws Exception {
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", THREE_TARGETS);
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS);
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
       repo.run(fake, repo.sequential(new HindsightTemplate()).withTargetsPerRequest(2), r -> r);
       assertEquals(List.of(List.of(1, 3), List.of(5)), targetsAsked(fake));
@@ -79,7 +79,7 @@ class GroupedTargetsTest {
     for (int i = 0; i < 21; i++) {
       texts.add("m" + i);
     }
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", record(null, texts.toArray(new String[0])));
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", record(null, texts.toArray(new String[0])));
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
       RunSummary summary = repo.run(fake, repo.sequential(new HindsightTemplate()).withTargetsPerRequest(100), r -> r);
       assertEquals(10, summary.reflected());
@@ -89,7 +89,7 @@ class GroupedTargetsTest {
 
   @Test
   void theSeedStillSendsOneRequestPerTarget() throws Exception {
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", THREE_TARGETS);
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS);
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
       repo.run(fake, repo.sequential(PromptTemplates.byId("seed")), r -> r);
       assertEquals(List.of("q0", "q2", "q4"), fake.calls().stream().map(c -> c.k().orElseThrow()).toList());
@@ -115,7 +115,7 @@ class GroupedTargetsTest {
           }
           return root.toString();
         };
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", THREE_TARGETS);
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS);
     try (FakeLlmServer fake = new FakeLlmServer(replier).start()) {
       RunSummary summary = repo.run(fake, repo.sequential(new HindsightTemplate()), r -> r);
       assertEquals(3, summary.reflected());
@@ -128,7 +128,7 @@ class GroupedTargetsTest {
 
   @Test
   void aCutOffReplyAsksAboutEachTurnAlone() throws Exception {
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", THREE_TARGETS);
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS);
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
       fake.enqueueFault(Fault.finishLength());
       RunSummary summary = repo.run(fake, repo.sequential(new HindsightTemplate()), r -> r);
@@ -143,7 +143,7 @@ class GroupedTargetsTest {
    */
   @Test
   void anEditReReflectsTheTargetsItCanAffect() throws Exception {
-    PipelineFixture repo = new PipelineFixture(dir).chat("chats.jsonl", THREE_TARGETS, ONE_TARGET);
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS, ONE_TARGET);
     try (FakeLlmServer fake = new FakeLlmServer().start()) {
       repo.run(fake, repo.sequential(new HindsightTemplate()), r -> r);
       repo.chat("chats.jsonl", THREE_TARGETS, record(null, "r0", "b1", "r2 (edited)"));
@@ -162,7 +162,7 @@ class GroupedTargetsTest {
         Reflector.shares(new Usage(101, 2, 31), 3));
   }
 
-  private static String conversationId(PipelineFixture repo) throws Exception {
+  private static String conversationId(ChatRepo repo) throws Exception {
     return MAPPER.readTree(repo.lines("reflections.jsonl").get(0)).get("conversation").asText();
   }
 }

@@ -1,6 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import static io.github.selfreflect.reflect.pipeline.PipelineFixture.record;
+import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +36,7 @@ class KeepVerdictTest {
     return root.toString();
   }
 
-  private List<String> lastContents(PipelineFixture repo, String file, String pointer) throws Exception {
+  private List<String> lastContents(ChatRepo repo, String file, String pointer) throws Exception {
     List<String> contents = new ArrayList<>();
     for (String line : repo.lines(file)) {
       JsonNode messages = MAPPER.readTree(line).at(pointer);
@@ -49,8 +49,8 @@ class KeepVerdictTest {
   void keptOriginalsGoIntoSftOnlyWithAll() throws Exception {
     for (SftSelection selection : SftSelection.values()) {
       Path root = dir.resolve(selection.wireName());
-      PipelineFixture repo =
-          new PipelineFixture(root)
+      ChatRepo repo =
+          new ChatRepo(root)
               .chat("chats.jsonl", record(null, "Keep: 2+2?", "4.", "Why is 7 prime?", "It is odd.", "Odd is not enough."));
       try (FakeLlmServer fake = new FakeLlmServer(KeepVerdictTest::keepOrRevise).start()) {
         RunSummary summary = repo.run(fake, repo.request(new HindsightTemplate()).withSft(selection), r -> r);

@@ -1,119 +1,121 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
-import io.github.selfreflect.reflect.prompt.PromptTemplate;
+import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A data repository in a temporary folder and a pipeline run over it against a loopback {@link
- * FakeLlmServer}: the shared setup of the pipeline tests.
+ * A corpus of one-target conversations with unique user messages (so each target has its own K
+ * and its own request), a cache and an output folder under one directory, and a pipeline over
+ * them that talks to a {@link FakeLlmServer} with quick retries.
  */
 final class PipelineFixture {
 
+  /** Quick enough for tests, patient enough for a loopback server. */
+  static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200), 2.0);
+
   final Path root;
-  final Path chats;
-  final List<String> warnings = new ArrayList<>();
+  final List<String> warnings = new CopyOnWriteArrayList<>();
+  final List<RunProgress> progress = new CopyOnWriteArrayList<>();
 
-  PipelineFixture(Path root) throws IOException {
+  PipelineFixture(Path root, int targets) throws IOException {
     this.root = root;
-    this.chats = Files.createDirectories(root.resolve("chats"));
-  }
-
-  /** Writes a chat file (one OpenAI-format record a line) under the chats folder. */
-  PipelineFixture chat(String name, String... records) throws IOException {
-    Files.writeString(chats.resolve(name), String.join("\n", records) + "\n", StandardCharsets.UTF_8);
-    return this;
-  }
-
-  /** An OpenAI chat record of alternating user and assistant messages, after an optional system prompt. */
-  static String record(String system, String... texts) {
-    StringBuilder json = new StringBuilder("{\"messages\":[");
-    boolean first = true;
-    if (system != null) {
-      json.append("{\"role\":\"system\",\"content\":").append(quote(system)).append('}');
-      first = false;
-    }
-    for (int i = 0; i < texts.length; i++) {
-      json.append(first ? "" : ",")
-          .append("{\"role\":\"")
-          .append(i % 2 == 0 ? "user" : "assistant")
-          .append("\",\"content\":")
-          .append(quote(texts[i]))
-          .append('}');
-      first = false;
-    }
-    return json.append("]}").toString();
-  }
-
-  static String quote(String s) {
-    return new com.fasterxml.jackson.databind.node.TextNode(s).toString();
-  }
-
-  ReflectRequest request(PromptTemplate template) {
-    return new ReflectRequest(
-        chats,
-        root.resolve("out"),
-        root.resolve("cache"),
-        template,
-        "fake-model",
-        SamplingParameters.DEFAULTS,
-        OfflineMode.OFF,
-        true,
-        2,
-        3,
-        "test");
-  }
-
-  /** One request in flight at a time, so that the order of requests is the corpus order. */
-  ReflectRequest sequential(PromptTemplate template) {
-    ReflectRequest r = request(template);
-    return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
-        r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), 1,
-        r.maxReplyAttempts(), r.generatorVersion(), r.dataset(), r.structuredOutput(), r.sft(),
-        r.targetsPerRequest());
-  }
-
-  RunSummary run(FakeLlmServer fake, PromptTemplate template)
-      throws IOException, ReflectFailureException {
-    return run(fake, request(template), UnaryOperator.identity());
-  }
-
-  RunSummary run(FakeLlmServer fake, ReflectRequest request, UnaryOperator<ReflectRequest> tweak)
-      throws IOException, ReflectFailureException {
-    ChatModel model =
-        OpenAiChatClient.builder()
-            .baseUrl(fake.baseUrl())
-            .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
-            .build();
-    return new ReflectPipeline(tweak.apply(request), () -> model, listener()).run();
-  }
-
-  ReflectListener listener() {
-    return new ReflectListener() {
-      @Override
-      public void info(String message) {}
-
-      @Override
-      public void warn(String message) {
-        synchronized (warnings) {
-          warnings.add(message);
-        }
+    Files.createDirectories(chats());
+    try (BufferedWriter out =
+        Files.newBufferedWriter(chats().resolve("chats.jsonl"), StandardCharsets.UTF_8)) {
+      for (String k : ks(targets)) {
+        out.write(
+            "{\"id\":\"" + k.replace(' ', '-') + "\",\"conversations\":["
+                + "{\"from\":\"human\",\"value\":\"" + k + "\"},"
+                + "{\"from\":\"gpt\",\"value\":\"Boil it for a while.\"},"
+                + "{\"from\":\"human\",\"value\":\"It came out runny. How long exactly?\"}]}\n");
       }
-    };
+    }
   }
 
-  List<String> lines(String file) throws IOException {
-    return Files.readAllLines(root.resolve("out").resolve(file), StandardCharsets.UTF_8);
+  /** The K of each target, in corpus order. */
+  static List<String> ks(int targets) {
+    List<String> ks = new ArrayList<>();
+    for (int i = 0; i < targets; i++) {
+      ks.add(String.format("egg question %03d", i));
+    }
+    return ks;
+  }
+
+  Path chats() {
+    return root.resolve("chats");
+  }
+
+  Path cache() {
+    return root.resolve("cache");
+  }
+
+  Path output() {
+    return root.resolve("out");
+  }
+
+  ReflectRequest request(int concurrency, RunLimits limits) {
+    return new ReflectRequest(
+        chats(), output(), cache(), PromptTemplates.byId("seed"), "fake-model",
+        SamplingParameters.DEFAULTS, OfflineMode.OFF, true, concurrency, 3, "test", limits);
+  }
+
+  ReflectPipeline pipeline(FakeLlmServer server, int concurrency, RunLimits limits) {
+    return pipeline(server, concurrency, limits, Duration.ofSeconds(10));
+  }
+
+  ReflectPipeline pipeline(
+      FakeLlmServer server, int concurrency, RunLimits limits, Duration readTimeout) {
+    return new ReflectPipeline(
+        request(concurrency, limits),
+        gate ->
+            OpenAiChatClient.builder()
+                .baseUrl(server.baseUrl())
+                .requestGate(gate)
+                .maxConcurrentRequests(concurrency)
+                .readTimeout(readTimeout)
+                .retryPolicy(QUICK)
+                .jitterSeed(7)
+                .build(),
+        new ReflectListener() {
+          @Override
+          public void info(String message) {}
+
+          @Override
+          public void warn(String message) {
+            warnings.add(message);
+          }
+
+          @Override
+          public void progress(RunProgress p) {
+            progress.add(p);
+          }
+        });
+  }
+
+  /** The cache's records (one line each), torn or not. */
+  long cachedLines() {
+    Path file = cache().resolve("v1").resolve("reflections.jsonl");
+    try {
+      return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).size() : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  byte[] output(String name) throws IOException {
+    return Files.readAllBytes(output().resolve(name));
   }
 }

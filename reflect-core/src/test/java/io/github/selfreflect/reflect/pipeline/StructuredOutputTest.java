@@ -1,6 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import static io.github.selfreflect.reflect.pipeline.PipelineFixture.record;
+import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,12 +33,12 @@ class StructuredOutputTest {
       "{\"error\":{\"code\":400,\"message\":\"Unsupported response_format type: json_object\",\"type\":\"invalid_request_error\"}}";
 
   @TempDir Path dir;
-  private PipelineFixture repo;
+  private ChatRepo repo;
 
   @BeforeEach
   void chats() throws Exception {
     repo =
-        new PipelineFixture(dir)
+        new ChatRepo(dir)
             .chat(
                 "chats.jsonl",
                 record(null, "q0", "a1", "q2", "a3"),

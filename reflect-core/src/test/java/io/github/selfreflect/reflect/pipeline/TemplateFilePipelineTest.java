@@ -1,6 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import static io.github.selfreflect.reflect.pipeline.PipelineFixture.record;
+import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,8 +33,8 @@ class TemplateFilePipelineTest {
   void editingTheFileReReflectsWhatItRenders() throws Exception {
     Path file = dir.resolve("review.mustache");
     Files.copy(Path.of("src/test/resources/templates/review.mustache"), file);
-    PipelineFixture repo =
-        new PipelineFixture(dir.resolve("repo"))
+    ChatRepo repo =
+        new ChatRepo(dir.resolve("repo"))
             .chat("chats.jsonl", record(null, "q0", "a1", "q2"), record(null, "r0", "b1", "r2"));
     try (FakeLlmServer fake = new FakeLlmServer(TemplateFilePipelineTest::reply).start()) {
       assertEquals(2, repo.run(fake, repo.sequential(HindsightTemplate.fromFile(file)), r -> r).reflected());
