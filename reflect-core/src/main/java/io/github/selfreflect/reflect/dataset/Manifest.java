@@ -1,9 +1,14 @@
 package io.github.selfreflect.reflect.dataset;
 
+import io.github.selfreflect.reflect.filter.FilterReason;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +22,7 @@ import java.util.Objects;
  * @param model the model the reflections were requested from
  * @param sampling the sampling options sent
  * @param counts what happened to the targets
+ * @param filters the quality filters that ran, and how many targets each left out
  * @param files the files of the dataset; kept sorted by name
  */
 public record Manifest(
@@ -25,6 +31,7 @@ public record Manifest(
     String model,
     SamplingParameters sampling,
     Counts counts,
+    Filters filters,
     List<OutputFile> files) {
 
   /** The layout of {@code manifest.json}; bumped on any incompatible change. */
@@ -64,12 +71,50 @@ public record Manifest(
       long skipped,
       long invalidRecords) {}
 
+  /**
+   * The quality filters of a build (see {@code io.github.selfreflect.reflect.filter}).
+   *
+   * @param settings which filters ran, and the length filter's bounds
+   * @param excluded targets left out of the training files, by reason; every reason listed
+   */
+  public record Filters(FilterSettings settings, Map<FilterReason, Long> excluded) {
+
+    /** No filter ran, nothing was left out. */
+    public static final Filters NONE = new Filters(FilterSettings.NONE, Map.of());
+
+    public Filters {
+      Objects.requireNonNull(settings, "settings");
+      EnumMap<FilterReason, Long> all = new EnumMap<>(FilterReason.class);
+      for (FilterReason reason : FilterReason.values()) {
+        all.put(reason, excluded.getOrDefault(reason, 0L));
+      }
+      excluded = Collections.unmodifiableMap(all);
+    }
+
+    /** Targets left out for any reason. */
+    public long total() {
+      return excluded.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** A manifest of a build that ran no quality filter. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files) {
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files);
+  }
+
   public Manifest {
     Objects.requireNonNull(generatorVersion, "generatorVersion");
     Objects.requireNonNull(template, "template");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(filters, "filters");
     List<OutputFile> sorted = new ArrayList<>(files);
     sorted.sort(Comparator.comparing(OutputFile::name));
     for (int i = 1; i < sorted.size(); i++) {

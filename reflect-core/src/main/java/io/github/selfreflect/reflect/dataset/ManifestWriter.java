@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.filter.FilterReason;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Writes {@code manifest.json}: pretty-printed with two-space indents and {@code \n} line ends
@@ -28,6 +30,8 @@ import java.nio.file.Path;
  *   "sampling": { "temperature", "maxTokens" },      (each left out when not set)
  *   "counts": { "conversations", "targets", "cached", "reflected", "failed", "skipped",
  *               "invalidRecords" },
+ *   "filters": { "enabled": [...], "minLengthRatio", "maxLengthRatio",
+ *                "excluded": { "identical", "length", "refusal", "duplicate" }, "excludedTotal" },
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
  * }
  * }</pre>
@@ -84,6 +88,7 @@ public final class ManifestWriter {
       json.writeNumberField("skipped", counts.skipped());
       json.writeNumberField("invalidRecords", counts.invalidRecords());
       json.writeEndObject();
+      writeFilters(json, manifest.filters());
       json.writeObjectFieldStart("files");
       for (OutputFile file : manifest.files()) {
         json.writeObjectFieldStart(file.name());
@@ -98,6 +103,24 @@ public final class ManifestWriter {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
     return text + "\n";
+  }
+
+  private static void writeFilters(JsonGenerator json, Manifest.Filters filters) throws IOException {
+    json.writeObjectFieldStart("filters");
+    json.writeArrayFieldStart("enabled");
+    for (FilterReason reason : filters.settings().enabled()) {
+      json.writeString(reason.wireName());
+    }
+    json.writeEndArray();
+    json.writeNumberField("minLengthRatio", filters.settings().minLengthRatio());
+    json.writeNumberField("maxLengthRatio", filters.settings().maxLengthRatio());
+    json.writeObjectFieldStart("excluded");
+    for (Map.Entry<FilterReason, Long> excluded : filters.excluded().entrySet()) {
+      json.writeNumberField(excluded.getKey().wireName(), excluded.getValue());
+    }
+    json.writeEndObject();
+    json.writeNumberField("excludedTotal", filters.total());
+    json.writeEndObject();
   }
 
   /** Writes {@code directory/manifest.json} atomically and returns its path. */

@@ -5,6 +5,7 @@ import io.github.selfreflect.reflect.dataset.DatasetWriter;
 import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
+import io.github.selfreflect.reflect.filter.QualityFilter;
 import java.io.IOException;
 import java.util.List;
 
@@ -27,6 +28,7 @@ final class DatasetOutput {
       ReflectPipeline.Corpus corpus, ReflectPipeline.Plan plan, Reflector.Outcome outcome)
       throws IOException {
     long[] skipped = {0};
+    QualityFilter filter = new QualityFilter(request.filters());
     List<OutputFile> files;
     try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory())) {
       corpus.forEachTarget(
@@ -34,7 +36,7 @@ final class DatasetOutput {
           (target, chatRequest, key) -> {
             var entry = cache.get(key);
             if (entry.isPresent()) {
-              writer.write(target, entry.get());
+              writer.write(target, entry.get(), filter.check(target, entry.get().reflection()));
               return;
             }
             String reason = outcome.failureReasons().get(key);
@@ -62,6 +64,7 @@ final class DatasetOutput {
                 summary.failed(),
                 summary.skipped(),
                 summary.invalidRecords()),
+            new Manifest.Filters(filter.settings(), filter.counts()),
             files));
     return summary;
   }

@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param filters the quality filters applied when the training files are written
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -33,7 +35,36 @@ public record ReflectRequest(
     boolean failOnInvalid,
     int concurrency,
     int maxReplyAttempts,
-    String generatorVersion) {
+    String generatorVersion,
+    FilterSettings filters) {
+
+  /** A request with every quality filter on, at its default bounds. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion) {
+    this(
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        FilterSettings.DEFAULTS);
+  }
 
   public ReflectRequest {
     Objects.requireNonNull(chatsDirectory, "chatsDirectory");
@@ -44,6 +75,7 @@ public record ReflectRequest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(filters, "filters");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }

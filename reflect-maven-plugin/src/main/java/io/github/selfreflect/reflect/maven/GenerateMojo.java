@@ -1,6 +1,7 @@
 package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.chat.InvalidChatException;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
@@ -195,6 +196,38 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "reflect.timeout", defaultValue = "300")
   private int timeoutSeconds;
 
+  /**
+   * The quality filters that keep a reflection out of {@code sft.jsonl} and {@code
+   * preference.jsonl}, comma-separated: {@code identical} (the new answer equals the original,
+   * whitespace aside), {@code length} (the new answer is empty, or its length ratio to the original
+   * lies outside {@code minLengthRatio}..{@code maxLengthRatio}), {@code refusal} (the new answer
+   * refuses where the original did not), {@code duplicate} (the same prompt and answer were
+   * written earlier in the corpus). {@code none} turns them all off. A filtered target stays in
+   * {@code reflections.jsonl} with its reason; {@code manifest.json} counts each reason.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.filters", defaultValue = "identical,length,refusal,duplicate")
+  private String filters;
+
+  /**
+   * The length filter's lower bound: a new answer shorter than this fraction of the original's
+   * length (in characters, each length counted as at least 20) is filtered.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.filter.minLengthRatio", defaultValue = "0.1")
+  private double minLengthRatio;
+
+  /**
+   * The length filter's upper bound: a new answer longer than this multiple of the original's
+   * length (in characters, each length counted as at least 20) is filtered.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.filter.maxLengthRatio", defaultValue = "10")
+  private double maxLengthRatio;
+
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   private MavenSession session;
 
@@ -255,6 +288,14 @@ public final class GenerateMojo extends AbstractMojo {
     if (mode == OfflineMode.OFF && session != null && session.isOffline()) {
       mode = OfflineMode.STRICT;
     }
+    FilterSettings filterSettings;
+    try {
+      filterSettings =
+          new FilterSettings(FilterSettings.parseList(filters), minLengthRatio, maxLengthRatio);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.filters / reflect.filter.minLengthRatio / maxLengthRatio: " + e.getMessage(), e);
+    }
     try {
       return new ReflectRequest(
           chats.toPath(),
@@ -267,7 +308,8 @@ public final class GenerateMojo extends AbstractMojo {
           failOnInvalid,
           concurrency,
           maxReplyAttempts,
-          plugin == null ? "unknown" : plugin.getVersion());
+          plugin == null ? "unknown" : plugin.getVersion(),
+          filterSettings);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
     }
