@@ -6,14 +6,22 @@ import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import io.github.selfreflect.reflect.filter.QualityFilter;
+import io.github.selfreflect.reflect.filter.Exclusion;
+import io.github.selfreflect.reflect.report.ReportWriter;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The write pass: the dataset files in corpus order, from the cache alone, then the manifest
- * (written last: its presence marks a complete dataset).
+ * The write pass: the dataset files and {@code report.html} in corpus order, from the cache
+ * alone, each reflection passed through the quality filters, then the manifest (written last: its
+ * presence marks a complete dataset).
  */
 final class DatasetOutput {
+
+  /** Written by {@code reflect:evaluate}; removed here because it judged an earlier dataset. */
+  static final String EVALUATION_FILE = "evaluation.json";
 
   private final ReflectRequest request;
   private final ReflectionCache cache;
@@ -30,42 +38,53 @@ final class DatasetOutput {
     long[] skipped = {0};
     QualityFilter filter = new QualityFilter(request.filters());
     List<OutputFile> files;
-    try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory())) {
+    // An evaluation judged the previous dataset; reflect:evaluate writes a new one.
+    Files.deleteIfExists(request.outputDirectory().resolve(EVALUATION_FILE));
+    try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory());
+        ReportWriter report =
+            ReportWriter.open(request.outputDirectory(), plan.targets, ReportWriter.DEFAULT_MAX_TARGETS)) {
       corpus.forEachTarget(
           ReflectPipeline.ALREADY_REPORTED,
           (target, chatRequest, key) -> {
             var entry = cache.get(key);
             if (entry.isPresent()) {
-              writer.write(target, entry.get(), filter.check(target, entry.get().reflection()));
+              Exclusion exclusion = filter.check(target, entry.get().reflection());
+              writer.write(target, entry.get(), exclusion);
+              report.reflected(target, entry.get(), exclusion);
               return;
             }
             String reason = outcome.failureReasons().get(key);
             if (reason != null) {
               writer.writeFailure(target, reason);
+              report.failed(target, reason);
             } else {
               skipped[0]++; // missing in partial offline mode, or left unsent by an aborted run
             }
           });
-      files = writer.finish();
+      files = new ArrayList<>(writer.finish());
+      RunSummary summary = plan.summary(outcome, skipped[0]);
+      Manifest manifest = manifest(summary, filter, files);
+      files.add(report.finish(manifest));
+      ManifestWriter.write(request.outputDirectory(), manifest(summary, filter, files));
+      return summary;
     }
-    RunSummary summary = plan.summary(outcome, skipped[0]);
-    ManifestWriter.write(
-        request.outputDirectory(),
-        new Manifest(
-            request.generatorVersion(),
-            new Manifest.Template(request.template().id(), request.template().fingerprint()),
-            request.model(),
-            request.sampling(),
-            new Manifest.Counts(
-                summary.conversations(),
-                summary.targets(),
-                summary.cached(),
-                summary.reflected(),
-                summary.failed(),
-                summary.skipped(),
-                summary.invalidRecords()),
-            new Manifest.Filters(filter.settings(), filter.counts()),
-            files));
-    return summary;
+  }
+
+  private Manifest manifest(RunSummary summary, QualityFilter filter, List<OutputFile> files) {
+    return new Manifest(
+        request.generatorVersion(),
+        new Manifest.Template(request.template().id(), request.template().fingerprint()),
+        request.model(),
+        request.sampling(),
+        new Manifest.Counts(
+            summary.conversations(),
+            summary.targets(),
+            summary.cached(),
+            summary.reflected(),
+            summary.failed(),
+            summary.skipped(),
+            summary.invalidRecords()),
+        new Manifest.Filters(filter.settings(), filter.counts()),
+        files);
   }
 }
