@@ -147,7 +147,10 @@ public final class Evaluator {
                 failures.add(task.pair + " (" + task.order.wireName() + "): " + problem);
                 listener.warn("Judgment failed for " + task.pair + " (" + task.order.wireName() + "): " + problem);
               }
-              listener.progress(settled.incrementAndGet(), missing.size());
+              int done = settled.incrementAndGet();
+              if (done == missing.size() || done % 50 == 0) {
+                listener.info("Judged " + done + "/" + missing.size() + " (pair, order) requests");
+              }
             });
       }
     } finally {
