@@ -35,6 +35,10 @@ final class DatasetOutput {
   RunSummary write(
       ReflectPipeline.Corpus corpus, ReflectPipeline.Plan plan, Reflector.Outcome outcome)
       throws IOException {
+    // Counted per target as written, not per reply: one reply serves every copy of a
+    // conversation that appears in two files, and each copy is a target of its own.
+    long[] written = {0};
+    long[] failed = {0};
     long[] skipped = {0};
     QualityFilter filter = new QualityFilter(request.filters());
     List<OutputFile> files;
@@ -51,18 +55,20 @@ final class DatasetOutput {
               Exclusion exclusion = filter.check(target, entry.get().reflection());
               writer.write(target, entry.get(), exclusion);
               report.reflected(target, entry.get(), exclusion);
+              written[0]++;
               return;
             }
             String reason = outcome.failureReasons().get(key);
             if (reason != null) {
               writer.writeFailure(target, reason);
               report.failed(target, reason);
+              failed[0]++;
             } else {
               skipped[0]++; // missing in partial offline mode, or left unsent by an aborted run
             }
           });
       files = new ArrayList<>(writer.finish());
-      RunSummary summary = plan.summary(outcome, skipped[0]);
+      RunSummary summary = plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0]);
       Manifest manifest = manifest(summary, filter, files);
       files.add(report.finish(manifest));
       ManifestWriter.write(request.outputDirectory(), manifest(summary, filter, files));

@@ -233,6 +233,11 @@ public final class EvaluateMojo extends AbstractMojo {
     if (mode == OfflineMode.OFF && session != null && session.isOffline()) {
       mode = OfflineMode.STRICT;
     }
+    requireAtLeast("reflect.evaluate.sample", sample, 1);
+    requireAtLeast("reflect.concurrency", concurrency, 1);
+    requireAtLeast("reflect.maxReplyAttempts", maxReplyAttempts, 1);
+    requireAtLeast("reflect.maxRetries", maxRetries, 0);
+    requireAtLeast("reflect.timeout", timeoutSeconds, 1);
     EvaluateRequest request;
     try {
       request =
@@ -266,6 +271,13 @@ public final class EvaluateMojo extends AbstractMojo {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (UncheckedIOException | IOException e) {
       throw new MojoExecutionException("reflect:evaluate failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireAtLeast(String property, int value, int least)
+      throws MojoFailureException {
+    if (value < least) {
+      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
     }
   }
 

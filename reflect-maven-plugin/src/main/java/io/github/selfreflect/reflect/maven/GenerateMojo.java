@@ -273,6 +273,13 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   private ReflectRequest request() throws MojoFailureException {
+    // Checked here, not left to the core, so that the message names the property to fix; a
+    // timeout of 0 would mean "wait forever" to OkHttp, and a negative retry count would only
+    // fail once the first request is due.
+    requireAtLeast("reflect.concurrency", concurrency, 1);
+    requireAtLeast("reflect.maxReplyAttempts", maxReplyAttempts, 1);
+    requireAtLeast("reflect.maxRetries", maxRetries, 0);
+    requireAtLeast("reflect.timeout", timeoutSeconds, 1);
     PromptTemplate promptTemplate;
     try {
       promptTemplate = PromptTemplates.byId(template);
@@ -312,6 +319,13 @@ public final class GenerateMojo extends AbstractMojo {
           filterSettings);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireAtLeast(String property, int value, int least)
+      throws MojoFailureException {
+    if (value < least) {
+      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
     }
   }
 
