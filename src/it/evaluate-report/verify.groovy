@@ -17,6 +17,9 @@ def report = new File(first, 'report.html').text
 assert report.contains('id="reflect-evaluation">{"formatVersion":1,')
 assert !report.contains('<script>alert(1)')
 assert new File(basedir, 'reflect-cache/v1/judgments.jsonl').readLines().size() == 6
+// The dataset card, written by generate, gets the headline from evaluate.
+def card = new File(first, 'README.md').text
+assert card.contains('\n## Evaluation\n') && card.contains(manifest.evaluation.headline)
 
 // The offline build, from the cache alone, writes the same bytes (the manifest differs only in
 // its counts of cached and reflected targets).
@@ -24,6 +27,8 @@ assert new File(basedir, 'reflect-cache/v1/judgments.jsonl').readLines().size() 
   assert new File(first, it).bytes == new File(basedir, "target/second/$it").bytes : it
 }
 assert new JsonSlurper().parse(new File(basedir, 'target/second/manifest.json')).evaluation == manifest.evaluation
+def secondCard = new File(basedir, 'target/second/README.md').text
+assert secondCard.substring(secondCard.indexOf('\n## Evaluation\n')) == card.substring(card.indexOf('\n## Evaluation\n'))
 def log = new File(basedir, 'build.log').text
 assert log.contains('Evaluation: revised answers preferred in 100.0%')
 return true

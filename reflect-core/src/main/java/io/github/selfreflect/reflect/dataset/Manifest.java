@@ -10,11 +10,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a dataset is and how it was made, written as {@code manifest.json} by {@link
  * ManifestWriter}. It says enough to reproduce and to verify the files (template, model, sampling,
- * a digest per file) and nothing that changes from run to run or must stay private: no
+ * a digest per file and per source chat file) and nothing that changes from run to run or must stay private: no
  * timestamps, no host names, no paths, no API keys and no cache keys.
  *
  * @param generatorVersion the Reflect version that wrote the dataset
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param counts what happened to the targets
  * @param filters the quality filters that ran, and how many targets each left out
  * @param files the files of the dataset; kept sorted by name
+ * @param sources the chat files the dataset was made from; kept sorted by name
  */
 public record Manifest(
     String generatorVersion,
@@ -32,7 +34,8 @@ public record Manifest(
     SamplingParameters sampling,
     Counts counts,
     Filters filters,
-    List<OutputFile> files) {
+    List<OutputFile> files,
+    List<SourceFile> sources) {
 
   /** The layout of {@code manifest.json}; bumped on any incompatible change. */
   public static final int FORMAT_VERSION = 1;
@@ -97,7 +100,7 @@ public record Manifest(
     }
   }
 
-  /** A manifest of a build that ran no quality filter. */
+  /** A manifest of a build that ran no quality filter and records no source files. */
   public Manifest(
       String generatorVersion,
       Template template,
@@ -105,7 +108,31 @@ public record Manifest(
       SamplingParameters sampling,
       Counts counts,
       List<OutputFile> files) {
-    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files);
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, List.of());
+  }
+
+  /** A manifest of a build that ran no quality filter. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files,
+      List<SourceFile> sources) {
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, sources);
+  }
+
+  /** A manifest that records no source files (for callers that do not read chat files). */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      Filters filters,
+      List<OutputFile> files) {
+    this(generatorVersion, template, model, sampling, counts, filters, files, List.of());
   }
 
   public Manifest {
@@ -123,5 +150,19 @@ public record Manifest(
       }
     }
     files = List.copyOf(sorted);
+    List<SourceFile> sortedSources = new ArrayList<>(sources);
+    sortedSources.sort(Comparator.comparing(SourceFile::name));
+    for (int i = 1; i < sortedSources.size(); i++) {
+      if (sortedSources.get(i).name().equals(sortedSources.get(i - 1).name())) {
+        throw new IllegalArgumentException(
+            "source listed twice: " + sortedSources.get(i).name());
+      }
+    }
+    sources = List.copyOf(sortedSources);
+  }
+
+  /** The listed file called {@code name}, if the dataset has it. */
+  public Optional<OutputFile> file(String name) {
+    return files.stream().filter(f -> f.name().equals(name)).findFirst();
   }
 }

@@ -37,6 +37,7 @@ import java.util.TreeMap;
  *   "filters": { "enabled": [...], "minLengthRatio", "maxLengthRatio",
  *                "excluded": { "identical", "length", "refusal", "duplicate" }, "excludedTotal" },
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
+ *   "sources": { "<chat file>": { "sha256", "bytes" }, ... }       (sorted by name)
  * }
  * }</pre>
  */
@@ -99,6 +100,14 @@ public final class ManifestWriter {
         json.writeStringField("sha256", file.sha256());
         json.writeNumberField("bytes", file.bytes());
         json.writeNumberField("records", file.records());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+      json.writeObjectFieldStart("sources");
+      for (SourceFile source : manifest.sources()) {
+        json.writeObjectFieldStart(source.name());
+        json.writeStringField("sha256", source.sha256());
+        json.writeNumberField("bytes", source.bytes());
         json.writeEndObject();
       }
       json.writeEndObject();

@@ -120,7 +120,12 @@ public final class DatasetPairs {
     try {
       return Files.newBufferedReader(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new IOException(file + " is missing: run reflect:generate first", e);
+      // reflect.formats may have left it out: the evaluation reads both files.
+      throw new IOException(
+          file
+              + " is missing: run reflect:generate first, with the formats reflections and"
+              + " preference (reflect.formats)",
+          e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.dataset.DatasetCardWriter;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import io.github.selfreflect.reflect.dataset.PrettyJson;
@@ -254,7 +255,10 @@ public final class Evaluator {
         request.judgeModel(), request.seed(), request.sampleSize(), sample.eligible(), outcomes, usage);
   }
 
-  /** evaluation.json, then the report, then the manifest (last: it lists the other two). */
+  /**
+   * evaluation.json, then the report, then the dataset card, then the manifest (last: it lists
+   * the evaluation and the report, and the packager packs what it lists besides the card).
+   */
   private void write(EvaluationResult result) throws IOException {
     Path directory = request.datasetDirectory();
     JsonNode full = EvaluationJson.full(result);
@@ -266,6 +270,9 @@ public final class Evaluator {
     JsonNode report = Files.exists(manifest) ? MAPPER.readTree(manifest.toFile()).path("files").path(ReportWriter.FILE_NAME) : null;
     if (report != null && report.isObject()) {
       files.add(ReportEvaluation.update(directory, full, report.path("records").asLong()));
+    }
+    if (Files.isRegularFile(directory.resolve(DatasetCardWriter.FILE_NAME))) {
+      DatasetCardWriter.addEvaluation(directory, result.headline());
     }
     ManifestWriter.addEvaluation(directory, EvaluationJson.forManifest(result), files);
   }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param dataset which files the write pass produces, and what the dataset card says
  * @param filters the quality filters applied when the training files are written
  */
 public record ReflectRequest(
@@ -36,9 +37,13 @@ public record ReflectRequest(
     int concurrency,
     int maxReplyAttempts,
     String generatorVersion,
+    DatasetOptions dataset,
     FilterSettings filters) {
 
-  /** A request with every quality filter on, at its default bounds. */
+  /**
+   * A request that writes every format with a default card and no cache snapshot, with every
+   * quality filter on at its default bounds.
+   */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -63,7 +68,68 @@ public record ReflectRequest(
         concurrency,
         maxReplyAttempts,
         generatorVersion,
+        DatasetOptions.DEFAULT,
         FilterSettings.DEFAULTS);
+  }
+
+  /** A request with every quality filter on, at its default bounds. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset) {
+    this(
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        dataset,
+        FilterSettings.DEFAULTS);
+  }
+
+  /** A request that writes every format with a default card and no cache snapshot. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      FilterSettings filters) {
+    this(
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        DatasetOptions.DEFAULT,
+        filters);
   }
 
   public ReflectRequest {
@@ -75,6 +141,7 @@ public record ReflectRequest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(filters, "filters");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");

@@ -34,11 +34,14 @@ class ManifestWriterTest {
         List.of(
             new OutputFile("sft.jsonl", 300, 3, "cc"),
             new OutputFile("failures.jsonl", 0, 0, "aa"),
-            new OutputFile("reflections.jsonl", 900, 3, "bb")));
+            new OutputFile("reflections.jsonl", 900, 3, "bb")),
+        List.of(
+            new SourceFile("sharegpt/day2.json", 40, "d2"),
+            new SourceFile("openai/logs.jsonl", 70, "d1")));
   }
 
   @Test
-  void rendersTheExpectedTextWithFilesSortedByName() {
+  void rendersTheExpectedTextWithFilesAndSourcesSortedByName() {
     assertEquals(
         """
         {
@@ -98,6 +101,16 @@ class ManifestWriterTest {
               "bytes": 300,
               "records": 3
             }
+          },
+          "sources": {
+            "openai/logs.jsonl": {
+              "sha256": "d1",
+              "bytes": 70
+            },
+            "sharegpt/day2.json": {
+              "sha256": "d2",
+              "bytes": 40
+            }
           }
         }
         """,
@@ -137,5 +150,52 @@ class ManifestWriterTest {
                 SamplingParameters.DEFAULTS,
                 new Manifest.Counts(0, 0, 0, 0, 0, 0, 0),
                 List.of(new OutputFile("a", 0, 0, "x"), new OutputFile("a", 1, 1, "y"))));
+  }
+
+  @Test
+  void aSourceListedTwiceIsRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Manifest(
+                    "0.1.0",
+                    new Manifest.Template("seed", "f"),
+                    "m",
+                    SamplingParameters.DEFAULTS,
+                    new Manifest.Counts(0, 0, 0, 0, 0, 0, 0),
+                    List.of(),
+                    List.of(new SourceFile("a.json", 0, "x"), new SourceFile("a.json", 1, "y"))));
+    assertEquals("source listed twice: a.json", e.getMessage());
+  }
+
+  @Test
+  void sourceFileDigestsTheBytesOfTheFile() throws IOException {
+    Path chat = dir.resolve("chat.jsonl");
+    Files.writeString(chat, "abc", UTF_8);
+    assertEquals(
+        new SourceFile(
+            "x/chat.jsonl", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        SourceFile.of("x/chat.jsonl", chat));
+  }
+
+  @Test
+  void theReaderGivesBackTheListedFiles() throws IOException {
+    Manifest manifest = manifest(SamplingParameters.DEFAULTS);
+    ManifestWriter.write(dir, manifest);
+    assertEquals(manifest.files(), ManifestReader.files(dir));
+  }
+
+  @Test
+  void theReaderRefusesAnotherFormatVersionNamingTheFile() throws IOException {
+    Files.writeString(dir.resolve("manifest.json"), "{\"formatVersion\": 2, \"files\": {}}", UTF_8);
+    IOException e = assertThrows(IOException.class, () -> ManifestReader.files(dir));
+    assertTrue(e.getMessage().startsWith(dir.resolve("manifest.json") + ": expected \"formatVersion\": 1, found 2"), e.getMessage());
+  }
+
+  @Test
+  void theReaderSaysWhenThereIsNoDataset() {
+    IOException e = assertThrows(IOException.class, () -> ManifestReader.files(dir));
+    assertTrue(e.getMessage().contains("run reflect:generate first"), e.getMessage());
   }
 }

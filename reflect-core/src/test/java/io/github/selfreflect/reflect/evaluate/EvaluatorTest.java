@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.dataset.DatasetArchive;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
@@ -18,7 +19,11 @@ import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
@@ -254,5 +259,28 @@ class EvaluatorTest {
     generate();
     assertTrue(Files.notExists(dataset.resolve("evaluation.json")));
     assertTrue(MAPPER.readTree(dataset.resolve("manifest.json").toFile()).path("evaluation").isMissingNode());
+  }
+
+  @Test
+  void theCardCarriesTheHeadlineAndTheArchivePacksTheEvaluationAndTheReport() throws Exception {
+    EvaluationResult result;
+    try (FakeLlmServer server = new FakeLlmServer(judge(SENSIBLE)).start()) {
+      result = evaluate(server, 200, 1);
+    }
+    String card = Files.readString(dataset.resolve("README.md"), UTF_8);
+    assertTrue(card.contains("\n## Evaluation\n"), card);
+    assertTrue(card.contains(result.headline()), card);
+    assertTrue(card.indexOf("## Evaluation") > card.indexOf("## Provenance"), card);
+
+    Path zip = work.resolve("dataset.zip");
+    DatasetArchive.write(dataset, zip, Instant.EPOCH); // checks every listed file's digest
+    List<String> entries = new ArrayList<>();
+    try (ZipFile archive = new ZipFile(zip.toFile())) {
+      archive.stream().map(ZipEntry::getName).forEach(entries::add);
+      assertEquals(
+          card,
+          new String(archive.getInputStream(archive.getEntry("README.md")).readAllBytes(), UTF_8));
+    }
+    assertTrue(entries.containsAll(List.of("evaluation.json", "report.html", "manifest.json")), entries.toString());
   }
 }

@@ -1,11 +1,17 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.cache.BaselineCache;
+import io.github.selfreflect.reflect.cache.InvalidBaselineException;
+import io.github.selfreflect.reflect.cache.UnsupportedCacheFormatException;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
+import io.github.selfreflect.reflect.dataset.DatasetCard;
+import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.pipeline.DatasetOptions;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
@@ -17,6 +23,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.inject.Inject;
 import okhttp3.HttpUrl;
@@ -29,12 +37,18 @@ import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * Reflects every assistant turn of the chat logs that later turns can improve, and writes the
- * training data: {@code sft.jsonl}, {@code preference.jsonl}, {@code reflections.jsonl}, {@code
- * failures.jsonl} and {@code manifest.json}.
+ * training data: {@code sft.jsonl}, {@code preference.jsonl}, {@code reflections.jsonl} (as chosen
+ * by {@code reflect.formats}), {@code failures.jsonl}, the page {@code report.html}, the dataset
+ * card {@code README.md} and {@code manifest.json}; and the cache entries the dataset was made
+ * from, for {@code reflect:package} to release. Quality filters ({@code reflect.filters}) keep
+ * weak reflections out of the SFT and preference files. With {@code reflect.baseline} the cache is first seeded from an
+ * earlier release's {@code reflect-cache} artifact.
  *
  * <p>Each reflection is cached as soon as it arrives, so a rerun over the same inputs sends no
  * request, and an edited message re-reflects only the targets whose prompt contains it. Offline
@@ -228,17 +242,99 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "reflect.filter.maxLengthRatio", defaultValue = "10")
   private double maxLengthRatio;
 
+  /**
+   * The training-data files to write, comma-separated: any of {@code sft}, {@code preference},
+   * {@code reflections}. {@code failures.jsonl}, {@code manifest.json} and the dataset card
+   * {@code README.md} are always written.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.formats", defaultValue = "sft,preference,reflections")
+  private String formats;
+
+  /**
+   * The licence of the data, as a Hugging Face licence identifier ({@code apache-2.0}, {@code
+   * cc-by-4.0}, {@code mit}, {@code other}, ...), written to the dataset card. The default says
+   * honestly that nobody has stated one.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.license", defaultValue = DatasetCard.DEFAULT_LICENSE)
+  private String license;
+
+  /**
+   * The languages of the conversations, comma-separated ISO 639 codes ({@code en}, {@code de}),
+   * written to the dataset card.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.language", defaultValue = DatasetCard.DEFAULT_LANGUAGE)
+  private String language;
+
+  /**
+   * The dataset's name on its card.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.datasetTitle", defaultValue = "${project.name}")
+  private String datasetTitle;
+
+  /**
+   * The paragraph under the name on the dataset card.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.datasetDescription", defaultValue = "${project.description}")
+  private String datasetDescription;
+
+  /**
+   * Where the cache entries the dataset was made from are written, in corpus order, for {@code
+   * reflect:package} to release (classifier {@code reflect-cache}).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(
+      property = "reflect.cacheSnapshotDirectory",
+      defaultValue = "${project.build.directory}/reflect-cache")
+  private File cacheSnapshotDirectory;
+
+  /**
+   * An earlier release of this project (same groupId and artifactId) whose {@code reflect-cache}
+   * artifact seeds the cache before reflecting: a version such as {@code 1.0}, or {@code LATEST}
+   * for the newest release other than this version (none yet: no baseline). It is resolved from
+   * the configured repositories, so a fresh clone with no committed cache pays only for targets
+   * that are new since that release. Records already in the cache win.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.baseline")
+  private String baseline;
+
+  /**
+   * The largest inflated records file a baseline archive may hold; a larger one is refused (an
+   * archive from a repository is untrusted input).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.baselineMaxBytes", defaultValue = "4294967296")
+  private long baselineMaxBytes;
+
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   private MavenSession session;
+
+  @Parameter(defaultValue = "${project}", readonly = true)
+  private MavenProject project;
 
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   private PluginDescriptor plugin;
 
   private final SettingsDecrypter settingsDecrypter;
+  private final RepositorySystem repositorySystem;
 
   @Inject
-  public GenerateMojo(SettingsDecrypter settingsDecrypter) {
+  public GenerateMojo(SettingsDecrypter settingsDecrypter, RepositorySystem repositorySystem) {
     this.settingsDecrypter = settingsDecrypter;
+    this.repositorySystem = repositorySystem;
   }
 
   @Override
@@ -248,6 +344,7 @@ public final class GenerateMojo extends AbstractMojo {
       return;
     }
     ReflectRequest request = request();
+    seedFromBaseline();
     ReflectPipeline pipeline =
         new ReflectPipeline(
             request, chatModel(), new MavenReflectListener(getLog(), System::nanoTime));
@@ -316,9 +413,88 @@ public final class GenerateMojo extends AbstractMojo {
           concurrency,
           maxReplyAttempts,
           plugin == null ? "unknown" : plugin.getVersion(),
+          datasetOptions(),
           filterSettings);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private DatasetOptions datasetOptions() throws MojoFailureException {
+    Set<DatasetFormat> chosen;
+    try {
+      chosen = DatasetFormat.parseList(formats);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("reflect.formats: " + e.getMessage(), e);
+    }
+    DatasetCard card;
+    try {
+      card =
+          new DatasetCard(
+              title(),
+              datasetDescription,
+              license,
+              DatasetCard.parseLanguages(language));
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.license / reflect.language: " + e.getMessage(), e);
+    }
+    return new DatasetOptions(
+        chosen, card, cacheSnapshotDirectory == null ? null : cacheSnapshotDirectory.toPath());
+  }
+
+  /** The card's title: the configured one, else the project's name, else its artifactId. */
+  private String title() {
+    if (datasetTitle != null && !datasetTitle.isBlank()) {
+      return datasetTitle;
+    }
+    return project != null ? project.getArtifactId() : DatasetCard.DEFAULT.title();
+  }
+
+  /** With {@code reflect.baseline}: adds the earlier release's reflections to the local cache. */
+  private void seedFromBaseline() throws MojoFailureException, MojoExecutionException {
+    if (baseline == null || baseline.isBlank()) {
+      return;
+    }
+    if (project == null || session == null) {
+      throw new MojoExecutionException("reflect.baseline needs a Maven project and session");
+    }
+    if (baselineMaxBytes < 1) {
+      throw new MojoFailureException(
+          "reflect.baselineMaxBytes must be at least 1, found " + baselineMaxBytes);
+    }
+    Optional<BaselineResolver.Resolved> resolved =
+        new BaselineResolver(
+                repositorySystem,
+                session.getRepositorySession(),
+                project.getRemoteProjectRepositories())
+            .resolve(project.getGroupId(), project.getArtifactId(), baseline.strip(), project.getVersion());
+    if (resolved.isEmpty()) {
+      getLog().info("reflect.baseline=LATEST: no earlier release found; starting from the cache as it is");
+      return;
+    }
+    try {
+      BaselineCache.Result result =
+          BaselineCache.seed(
+              resolved.get().file().toPath(),
+              cacheDirectory.toPath(),
+              baselineMaxBytes,
+              getLog()::warn);
+      getLog()
+          .info(
+              String.format(
+                  "Baseline %s: %d reflections, %d added to the cache%s",
+                  resolved.get().coordinates(),
+                  result.offered(),
+                  result.added(),
+                  result.droppedLines() > 0
+                      ? ", " + result.droppedLines() + " damaged lines skipped"
+                      : ""));
+    } catch (InvalidBaselineException | UnsupportedCacheFormatException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "reflect.baseline: reading " + resolved.get().file() + ": " + e.getMessage(), e);
     }
   }
 
