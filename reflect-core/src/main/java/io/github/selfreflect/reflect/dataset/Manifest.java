@@ -2,11 +2,13 @@ package io.github.selfreflect.reflect.dataset;
 
 import io.github.selfreflect.reflect.filter.FilterReason;
 import io.github.selfreflect.reflect.filter.FilterSettings;
+import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +28,9 @@ import java.util.Optional;
  * @param filters the quality filters that ran, and how many targets each left out
  * @param files the files of the dataset; kept sorted by name
  * @param sources the chat files the dataset was made from; kept sorted by name
+ * @param usage the tokens the dataset's reflections cost when they were made, from the cache (so
+ *     the same whichever run paid, and whatever retries it took)
+ * @param pricing the user's prices per million tokens, turning {@code usage} into a cost; or null
  */
 public record Manifest(
     String generatorVersion,
@@ -35,7 +40,9 @@ public record Manifest(
     Counts counts,
     Filters filters,
     List<OutputFile> files,
-    List<SourceFile> sources) {
+    List<SourceFile> sources,
+    Usage usage,
+    Pricing pricing) {
 
   /** The layout of {@code manifest.json}; bumped on any incompatible change. */
   public static final int FORMAT_VERSION = 1;
@@ -100,6 +107,35 @@ public record Manifest(
     }
   }
 
+  /** A manifest without usage figures. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      Filters filters,
+      List<OutputFile> files,
+      List<SourceFile> sources) {
+    this(generatorVersion, template, model, sampling, counts, filters, files, sources, Usage.NONE,
+        null);
+  }
+
+  /** A manifest of a build that ran no quality filter. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files,
+      List<SourceFile> sources,
+      Usage usage,
+      Pricing pricing) {
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, sources, usage,
+        pricing);
+  }
+
   /** A manifest of a build that ran no quality filter and records no source files. */
   public Manifest(
       String generatorVersion,
@@ -111,7 +147,7 @@ public record Manifest(
     this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, List.of());
   }
 
-  /** A manifest of a build that ran no quality filter. */
+  /** A manifest of a build that ran no quality filter, without usage figures. */
   public Manifest(
       String generatorVersion,
       Template template,
@@ -142,6 +178,7 @@ public record Manifest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(counts, "counts");
     Objects.requireNonNull(filters, "filters");
+    Objects.requireNonNull(usage, "usage");
     List<OutputFile> sorted = new ArrayList<>(files);
     sorted.sort(Comparator.comparing(OutputFile::name));
     for (int i = 1; i < sorted.size(); i++) {

@@ -36,6 +36,10 @@ import java.util.TreeMap;
  *               "invalidRecords" },
  *   "filters": { "enabled": [...], "minLengthRatio", "maxLengthRatio",
  *                "excluded": { "identical", "length", "refusal", "duplicate" }, "excludedTotal" },
+ *   "usage": { "promptTokens", "cachedPromptTokens", "completionTokens",
+ *              "pricePerMillion": { "input", "cachedInput", "output" }, "cost" },  (prices and
+ *              cost only with reflect.pricing)
+ *   "evaluation": { ... }        (only after reflect:evaluate, see addEvaluation)
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
  *   "sources": { "<chat file>": { "sha256", "bytes" }, ... }       (sorted by name)
  * }
@@ -94,6 +98,19 @@ public final class ManifestWriter {
       json.writeNumberField("invalidRecords", counts.invalidRecords());
       json.writeEndObject();
       writeFilters(json, manifest.filters());
+      json.writeObjectFieldStart("usage");
+      json.writeNumberField("promptTokens", manifest.usage().promptTokens());
+      json.writeNumberField("cachedPromptTokens", manifest.usage().cachedPromptTokens());
+      json.writeNumberField("completionTokens", manifest.usage().completionTokens());
+      if (manifest.pricing() != null) {
+        json.writeObjectFieldStart("pricePerMillion");
+        json.writeNumberField("input", manifest.pricing().input());
+        json.writeNumberField("cachedInput", manifest.pricing().cachedInput());
+        json.writeNumberField("output", manifest.pricing().output());
+        json.writeEndObject();
+        json.writeNumberField("cost", manifest.pricing().cost(manifest.usage()));
+      }
+      json.writeEndObject();
       json.writeObjectFieldStart("files");
       for (OutputFile file : manifest.files()) {
         json.writeObjectFieldStart(file.name());

@@ -12,6 +12,7 @@ import io.github.selfreflect.reflect.dataset.OutputFile;
 import io.github.selfreflect.reflect.dataset.SourceFile;
 import io.github.selfreflect.reflect.filter.Exclusion;
 import io.github.selfreflect.reflect.filter.QualityFilter;
+import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.report.ReportWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,9 @@ final class DatasetOutput {
     long[] failed = {0};
     long[] skipped = {0};
     QualityFilter filter = new QualityFilter(request.filters());
+    // What the dataset's reflections cost when they were made, filtered ones included: they
+    // were paid for all the same.
+    Usage[] datasetUsage = {Usage.NONE};
     List<OutputFile> files;
     Path snapshotDirectory = options.cacheSnapshotDirectory();
     // An evaluation judged the previous dataset; reflect:evaluate writes a new one.
@@ -67,6 +71,7 @@ final class DatasetOutput {
               Exclusion exclusion = filter.check(target, entry.get().reflection());
               writer.write(target, entry.get(), exclusion);
               report.reflected(target, entry.get(), exclusion);
+              datasetUsage[0] = datasetUsage[0].plus(entry.get().usage());
               if (snapshot != null) {
                 snapshot.add(entry.get());
               }
@@ -86,10 +91,12 @@ final class DatasetOutput {
       if (snapshot != null) {
         snapshot.finish();
       }
-      RunSummary summary = plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0]);
+      RunSummary summary =
+          plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
+              .withDatasetUsage(datasetUsage[0]);
       List<SourceFile> sources = sources();
-      files.add(report.finish(manifest(summary, filter, files, sources)));
-      Manifest manifest = manifest(summary, filter, files, sources);
+      files.add(report.finish(manifest(summary, filter, files, sources, datasetUsage[0])));
+      Manifest manifest = manifest(summary, filter, files, sources, datasetUsage[0]);
       DatasetCardWriter.write(request.outputDirectory(), manifest, options.card());
       ManifestWriter.write(request.outputDirectory(), manifest);
       return summary;
@@ -97,7 +104,11 @@ final class DatasetOutput {
   }
 
   private Manifest manifest(
-      RunSummary summary, QualityFilter filter, List<OutputFile> files, List<SourceFile> sources) {
+      RunSummary summary,
+      QualityFilter filter,
+      List<OutputFile> files,
+      List<SourceFile> sources,
+      Usage datasetUsage) {
     return new Manifest(
         request.generatorVersion(),
         new Manifest.Template(request.template().id(), request.template().fingerprint()),
@@ -113,7 +124,9 @@ final class DatasetOutput {
             summary.invalidRecords()),
         new Manifest.Filters(filter.settings(), filter.counts()),
         files,
-        sources);
+        sources,
+        datasetUsage,
+        request.limits().pricing());
   }
 
   /**

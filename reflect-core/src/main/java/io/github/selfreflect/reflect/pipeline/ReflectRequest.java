@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param generatorVersion the version of the tool, recorded in the manifest
  * @param dataset which files the write pass produces, and what the dataset card says
  * @param filters the quality filters applied when the training files are written
+ * @param limits rate caps, budgets, failure tolerance and prices
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -38,12 +39,10 @@ public record ReflectRequest(
     int maxReplyAttempts,
     String generatorVersion,
     DatasetOptions dataset,
-    FilterSettings filters) {
+    FilterSettings filters,
+    RunLimits limits) {
 
-  /**
-   * A request that writes every format with a default card and no cache snapshot, with every
-   * quality filter on at its default bounds.
-   */
+  /** A request with these dataset options and filters, and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -55,24 +54,33 @@ public record ReflectRequest(
       boolean failOnInvalid,
       int concurrency,
       int maxReplyAttempts,
-      String generatorVersion) {
-    this(
-        chatsDirectory,
-        outputDirectory,
-        cacheDirectory,
-        template,
-        model,
-        sampling,
-        offline,
-        failOnInvalid,
-        concurrency,
-        maxReplyAttempts,
-        generatorVersion,
-        DatasetOptions.DEFAULT,
-        FilterSettings.DEFAULTS);
+      String generatorVersion,
+      DatasetOptions dataset,
+      FilterSettings filters) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, filters, RunLimits.DEFAULT);
   }
 
-  /** A request with every quality filter on, at its default bounds. */
+  /** A request with these dataset options and limits, and every quality filter at its default. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, FilterSettings.DEFAULTS, limits);
+  }
+
+  /** A request with these dataset options, default filters and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -86,23 +94,12 @@ public record ReflectRequest(
       int maxReplyAttempts,
       String generatorVersion,
       DatasetOptions dataset) {
-    this(
-        chatsDirectory,
-        outputDirectory,
-        cacheDirectory,
-        template,
-        model,
-        sampling,
-        offline,
-        failOnInvalid,
-        concurrency,
-        maxReplyAttempts,
-        generatorVersion,
-        dataset,
-        FilterSettings.DEFAULTS);
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, FilterSettings.DEFAULTS,
+        RunLimits.DEFAULT);
   }
 
-  /** A request that writes every format with a default card and no cache snapshot. */
+  /** A request with these filters, {@link DatasetOptions#DEFAULT} and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -116,20 +113,47 @@ public record ReflectRequest(
       int maxReplyAttempts,
       String generatorVersion,
       FilterSettings filters) {
-    this(
-        chatsDirectory,
-        outputDirectory,
-        cacheDirectory,
-        template,
-        model,
-        sampling,
-        offline,
-        failOnInvalid,
-        concurrency,
-        maxReplyAttempts,
-        generatorVersion,
-        DatasetOptions.DEFAULT,
-        filters);
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT, filters,
+        RunLimits.DEFAULT);
+  }
+
+  /** A request with these limits, {@link DatasetOptions#DEFAULT} and default filters. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
+        FilterSettings.DEFAULTS, limits);
+  }
+
+  /** A request that writes every format with a default card and no cache snapshot, every quality
+   * filter on at its default bounds, and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
+        FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -143,6 +167,7 @@ public record ReflectRequest(
     Objects.requireNonNull(generatorVersion, "generatorVersion");
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(filters, "filters");
+    Objects.requireNonNull(limits, "limits");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }

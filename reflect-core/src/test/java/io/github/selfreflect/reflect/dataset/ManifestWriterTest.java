@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.selfreflect.reflect.filter.FilterReason;
 import io.github.selfreflect.reflect.filter.FilterSettings;
+import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,9 @@ class ManifestWriterTest {
             new OutputFile("reflections.jsonl", 900, 3, "bb")),
         List.of(
             new SourceFile("sharegpt/day2.json", 40, "d2"),
-            new SourceFile("openai/logs.jsonl", 70, "d1")));
+            new SourceFile("openai/logs.jsonl", 70, "d1")),
+        new Usage(1_000, 200, 300),
+        Pricing.parse("2.50,1.25,10.00"));
   }
 
   @Test
@@ -84,6 +88,17 @@ class ManifestWriterTest {
               "duplicate": 0
             },
             "excludedTotal": 3
+          },
+          "usage": {
+            "promptTokens": 1000,
+            "cachedPromptTokens": 200,
+            "completionTokens": 300,
+            "pricePerMillion": {
+              "input": 2.50,
+              "cachedInput": 1.25,
+              "output": 10.00
+            },
+            "cost": 0.005250
           },
           "files": {
             "failures.jsonl": {

@@ -255,8 +255,9 @@ public final class EvaluateMojo extends AbstractMojo {
       throw new MojoFailureException("Invalid reflect:evaluate configuration: " + e.getMessage(), e);
     }
     try {
-      EvaluationResult result =
-          new Evaluator(request, judgeClient(), new MavenReflectListener(getLog(), System::nanoTime)).run();
+      MavenReflectListener listener =
+          new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE);
+      EvaluationResult result = new Evaluator(request, judgeClient(), listener).run();
       getLog()
           .info(
               String.format(

@@ -7,15 +7,21 @@ import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.dataset.DatasetCard;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.filter.FilterSettings;
+import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.Pricing;
+import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.pipeline.BudgetAction;
 import io.github.selfreflect.reflect.pipeline.DatasetOptions;
+import io.github.selfreflect.reflect.pipeline.FailureThreshold;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
+import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
@@ -25,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.inject.Inject;
 import okhttp3.HttpUrl;
@@ -123,13 +130,14 @@ public final class GenerateMojo extends AbstractMojo {
   private Double temperature;
 
   /**
-   * The most tokens a reply may have ({@code max_tokens}); unset leaves the endpoint's default. A
-   * reply cut off at this limit is a failure, not a result. Part of the cache key.
+   * The most tokens a reply may have (sent as {@code max_tokens}); unset leaves the endpoint's
+   * default. A reply cut off at this limit is retried, then a failure, never a result. Part of the
+   * cache key. (Not to be confused with {@code maxTokens}, the budget of a whole run.)
    *
    * @since 0.1.0
    */
-  @Parameter(property = "reflect.maxTokens")
-  private Integer maxTokens;
+  @Parameter(property = "reflect.maxCompletionTokens")
+  private Integer maxCompletionTokens;
 
   /**
    * {@code true}: use the cache only and fail, listing them, if any reflection is missing. {@code
@@ -177,12 +185,93 @@ public final class GenerateMojo extends AbstractMojo {
   private String apiKeyEnvironmentVariable;
 
   /**
-   * Requests in flight at once.
+   * Requests in flight at once. The run also paces itself to the provider's rate limit: a 429
+   * slows every request down (honouring {@code Retry-After} and OpenAI's {@code x-ratelimit-*}
+   * headers), and the pace then creeps back up, so it settles just under the limit.
    *
    * @since 0.1.0
    */
   @Parameter(property = "reflect.concurrency", defaultValue = "8")
   private int concurrency;
+
+  /**
+   * A hard cap on requests sent per minute, retries included, whatever the server allows; unset
+   * or 0 means none (the adaptive pace alone).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxRequestsPerMinute")
+  private Integer maxRequestsPerMinute;
+
+  /**
+   * A hard cap on tokens (prompt and reply) spent per minute; unset or 0 means none. Each request
+   * is charged an estimate when sent and its real usage when it returns.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxTokensPerMinute")
+  private Integer maxTokensPerMinute;
+
+  /**
+   * The most HTTP requests this run sends, retries included; unset or 0 means no limit. When it
+   * is reached the run stops sending, keeps every reply received (they are cached) and acts as
+   * {@code onBudget} says.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxRequests")
+  private Long maxRequests;
+
+  /**
+   * The most tokens (prompt and reply, as the API's {@code usage} reports them) this run spends;
+   * unset or 0 means no limit. A request is sent only while the tokens spent plus the estimates
+   * of the requests in flight stay under it. When it is reached the run stops sending and acts
+   * as {@code onBudget} says.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxTokens")
+  private Long maxTokens;
+
+  /**
+   * What a run does when {@code maxRequests} or {@code maxTokens} is reached: {@code fail} (the
+   * build fails saying how many targets remain; the next build resumes from the cache) or {@code
+   * partial} (the dataset of what is there is written, with a warning).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.onBudget", defaultValue = "fail")
+  private String onBudget;
+
+  /**
+   * How many targets may fail (replies that stayed unusable, requests that failed after every
+   * retry) before the build fails: a count such as {@code 10}, or a share of all targets such as
+   * {@code 5%}. Either way every success is cached first and every failure is listed in {@code
+   * failures.jsonl}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxFailures", defaultValue = "0")
+  private String maxFailures;
+
+  /**
+   * Your prices per million tokens, as {@code input,cachedInput,output} (e.g. {@code
+   * 2.50,1.25,10.00}), to turn the token usage into a cost in the summary and the manifest. No
+   * prices are built in: they change and differ per provider, model and contract.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.pricing")
+  private String pricing;
+
+  /**
+   * Seconds that Ctrl-C (or any JVM shutdown) waits for the requests in flight to return and be
+   * cached before the build exits. Nothing new is sent once Ctrl-C is pressed.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.shutdownGrace", defaultValue = "10")
+  private int shutdownGraceSeconds;
 
   /**
    * How many times one target is asked when its reply is unusable (not JSON, K changed, cut off)
@@ -347,13 +436,18 @@ public final class GenerateMojo extends AbstractMojo {
     seedFromBaseline();
     ReflectPipeline pipeline =
         new ReflectPipeline(
-            request, chatModel(), new MavenReflectListener(getLog(), System::nanoTime));
+            request,
+            chatModel(),
+            new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
+    long started = System.nanoTime();
+    Thread onCtrlC = ShutdownCancel.register(pipeline, Duration.ofSeconds(shutdownGraceSeconds), getLog());
     try {
       RunSummary summary = pipeline.run();
-      logSummary(summary);
+      logSummary(summary, request, System.nanoTime() - started);
+      getLog().info("Dataset written to " + outputDirectory);
     } catch (ReflectFailureException e) {
       if (e.summary() != null) {
-        logSummary(e.summary());
+        logSummary(e.summary(), request, System.nanoTime() - started);
       }
       throw new MojoFailureException(e.getMessage(), e);
     } catch (InvalidChatException e) {
@@ -366,6 +460,8 @@ public final class GenerateMojo extends AbstractMojo {
           e);
     } catch (UncheckedIOException | IOException e) {
       throw new MojoExecutionException("reflect:generate failed: " + e.getMessage(), e);
+    } finally {
+      ShutdownCancel.unregister(onCtrlC);
     }
   }
 
@@ -407,16 +503,55 @@ public final class GenerateMojo extends AbstractMojo {
           cacheDirectory.toPath(),
           promptTemplate,
           model,
-          new SamplingParameters(temperature, maxTokens),
+          new SamplingParameters(temperature, maxCompletionTokens),
           mode,
           failOnInvalid,
           concurrency,
           maxReplyAttempts,
           plugin == null ? "unknown" : plugin.getVersion(),
           datasetOptions(),
-          filterSettings);
+          filterSettings,
+          limits());
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private RunLimits limits() throws MojoFailureException {
+    AdaptiveRateLimiter.Caps caps;
+    try {
+      caps =
+          new AdaptiveRateLimiter.Caps(
+              maxRequestsPerMinute == null ? 0 : maxRequestsPerMinute,
+              maxTokensPerMinute == null ? 0 : maxTokensPerMinute);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.maxRequestsPerMinute / reflect.maxTokensPerMinute: " + e.getMessage(), e);
+    }
+    BudgetAction budgetAction = parse("reflect.onBudget", () -> BudgetAction.parse(onBudget));
+    FailureThreshold threshold =
+        parse("reflect.maxFailures", () -> FailureThreshold.parse(maxFailures));
+    Pricing prices = pricing == null || pricing.isBlank()
+        ? null
+        : parse("reflect.pricing", () -> Pricing.parse(pricing));
+    if ((maxRequests != null && maxRequests < 0) || (maxTokens != null && maxTokens < 0)) {
+      throw new MojoFailureException(
+          "reflect.maxRequests and reflect.maxTokens must not be negative (0 means no limit)");
+    }
+    return new RunLimits(
+        caps,
+        maxRequests == null ? 0 : maxRequests,
+        maxTokens == null ? 0 : maxTokens,
+        budgetAction,
+        threshold,
+        prices);
+  }
+
+  private static <T> T parse(String property, Supplier<T> parser) throws MojoFailureException {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(property + ": " + e.getMessage(), e);
     }
   }
 
@@ -506,7 +641,7 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   /** The client is built only if a request has to be sent: a cached or offline run needs no key. */
-  private Supplier<ChatModel> chatModel() throws MojoFailureException {
+  private Function<RequestGate, ChatModel> chatModel() throws MojoFailureException {
     HttpUrl endpoint = HttpUrl.parse(baseUrl);
     if (endpoint == null) {
       throw new MojoFailureException(
@@ -527,7 +662,7 @@ public final class GenerateMojo extends AbstractMojo {
             endpoint,
             session == null ? null : session.getSettings(),
             settingsDecrypter);
-    return () -> {
+    return gate -> {
       if (apiKey == null && "api.openai.com".equals(endpoint.host())) {
         getLog()
             .warn(
@@ -541,28 +676,21 @@ public final class GenerateMojo extends AbstractMojo {
           .httpClient(http)
           .readTimeout(Duration.ofSeconds(timeoutSeconds))
           .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
+          .requestGate(gate)
+          .maxConcurrentRequests(concurrency)
           .retryListener(
               (attempt, reason, delay) ->
-                  getLog().info("Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): " + reason))
+                  getLog()
+                      .debug(
+                          "Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): "
+                              + reason))
           .build();
     };
   }
 
-  private void logSummary(RunSummary s) {
-    getLog()
-        .info(
-            String.format(
-                "Reflect: %d conversations, %d targets: %d cached, %d reflected, %d failed, %d"
-                    + " skipped; %d requests sent (%d prompt + %d completion tokens)",
-                s.conversations(),
-                s.targets(),
-                s.cached(),
-                s.reflected(),
-                s.failed(),
-                s.skipped(),
-                s.requests(),
-                s.usage().promptTokens(),
-                s.usage().completionTokens()));
-    getLog().info("Dataset written to " + outputDirectory);
+  private void logSummary(RunSummary s, ReflectRequest request, long elapsedNanos) {
+    for (String line : RunReport.lines(s, request.limits().pricing(), elapsedNanos)) {
+      getLog().info(line);
+    }
   }
 }
