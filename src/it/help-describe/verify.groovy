@@ -1,7 +1,7 @@
 def log = new File(basedir, 'build.log').text.replace('\r\n', '\n')
 // Every reflect.* property of the goal, read from its source so that a new one is checked too.
 def source = new File(basedir, '../../../src/main/java/io/github/selfreflect/reflect/maven/GenerateMojo.java')
-def properties = (source.text =~ /property = "(reflect\.[A-Za-z]+)"/).collect { it[1] }
+def properties = (source.text =~ /property = "(reflect\.[A-Za-z.]+)"/).collect { it[1] }
 assert properties.size() >= 16 : "found only ${properties}"
 assert log.contains('reflect:generate')
 

@@ -10,19 +10,27 @@ import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import io.github.selfreflect.reflect.dataset.SourceFile;
+import io.github.selfreflect.reflect.filter.Exclusion;
+import io.github.selfreflect.reflect.filter.QualityFilter;
 import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.report.ReportWriter;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The write pass: the dataset files in corpus order, from the cache alone (and, when asked, the
- * cache snapshot a release carries), then the dataset card, then the manifest (written last: its
+ * The write pass: the dataset files and {@code report.html} in corpus order, from the cache
+ * alone, each reflection passed through the quality filters (and, when asked, the cache snapshot a
+ * release carries), then the dataset card, then the manifest (written last: its
  * presence marks a complete dataset).
  */
 final class DatasetOutput {
+
+  /** Written by {@code reflect:evaluate}; removed here because it judged an earlier dataset. */
+  static final String EVALUATION_FILE = "evaluation.json";
 
   private final ReflectRequest request;
   private final ReflectionCache cache;
@@ -42,10 +50,19 @@ final class DatasetOutput {
     long[] written = {0};
     long[] failed = {0};
     long[] skipped = {0};
+    QualityFilter filter = new QualityFilter(request.filters());
+    // What the dataset's reflections cost when they were made, filtered ones included: they
+    // were paid for all the same.
     Usage[] datasetUsage = {Usage.NONE};
     List<OutputFile> files;
     Path snapshotDirectory = options.cacheSnapshotDirectory();
-    try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory(), options.formats(), request.sft());
+    // An evaluation judged the previous dataset; reflect:evaluate writes a new one.
+    Files.deleteIfExists(request.outputDirectory().resolve(EVALUATION_FILE));
+    try (DatasetWriter writer =
+            DatasetWriter.open(request.outputDirectory(), options.formats(), request.sft());
+        ReportWriter report =
+            ReportWriter.open(
+                request.outputDirectory(), plan.targets, ReportWriter.DEFAULT_MAX_TARGETS, request.sft());
         CacheSnapshot snapshot =
             snapshotDirectory == null ? null : CacheSnapshot.create(snapshotDirectory)) {
       corpus.forEachTarget(
@@ -53,7 +70,9 @@ final class DatasetOutput {
           (target, chatRequest, key) -> {
             Optional<CacheEntry> entry = cache.get(key);
             if (entry.isPresent()) {
-              writer.write(target, entry.get());
+              Exclusion exclusion = filter.check(target, entry.get().reflection());
+              writer.write(target, entry.get(), exclusion);
+              report.reflected(target, entry.get(), exclusion);
               datasetUsage[0] = datasetUsage[0].plus(entry.get().usage());
               if (snapshot != null) {
                 snapshot.add(entry.get());
@@ -64,40 +83,52 @@ final class DatasetOutput {
             String reason = outcome.failureReasons().get(key);
             if (reason != null) {
               writer.writeFailure(target, reason);
+              report.failed(target, reason);
               failed[0]++;
             } else {
               skipped[0]++; // missing in partial offline mode, or left unsent by an aborted run
             }
           });
-      files = writer.finish();
+      files = new ArrayList<>(writer.finish());
       if (snapshot != null) {
         snapshot.finish();
       }
+      RunSummary summary =
+          plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
+              .withDatasetUsage(datasetUsage[0]);
+      List<SourceFile> sources = sources();
+      files.add(report.finish(manifest(summary, filter, files, sources, datasetUsage[0])));
+      Manifest manifest = manifest(summary, filter, files, sources, datasetUsage[0]);
+      DatasetCardWriter.write(request.outputDirectory(), manifest, options.card());
+      ManifestWriter.write(request.outputDirectory(), manifest);
+      return summary;
     }
-    RunSummary summary =
-        plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
-            .withDatasetUsage(datasetUsage[0]);
-    Manifest manifest =
-        new Manifest(
-            request.generatorVersion(),
-            new Manifest.Template(request.template().id(), request.template().fingerprint()),
-            request.model(),
-            request.sampling(),
-            new Manifest.Counts(
-                summary.conversations(),
-                summary.targets(),
-                summary.cached(),
-                summary.reflected(),
-                summary.failed(),
-                summary.skipped(),
-                summary.invalidRecords()),
-            files,
-            sources(),
-            datasetUsage[0],
-            request.limits().pricing());
-    DatasetCardWriter.write(request.outputDirectory(), manifest, options.card());
-    ManifestWriter.write(request.outputDirectory(), manifest);
-    return summary;
+  }
+
+  private Manifest manifest(
+      RunSummary summary,
+      QualityFilter filter,
+      List<OutputFile> files,
+      List<SourceFile> sources,
+      Usage datasetUsage) {
+    return new Manifest(
+        request.generatorVersion(),
+        new Manifest.Template(request.template().id(), request.template().fingerprint()),
+        request.model(),
+        request.sampling(),
+        new Manifest.Counts(
+            summary.conversations(),
+            summary.targets(),
+            summary.cached(),
+            summary.reflected(),
+            summary.failed(),
+            summary.skipped(),
+            summary.invalidRecords()),
+        new Manifest.Filters(filter.settings(), filter.counts()),
+        files,
+        sources,
+        datasetUsage,
+        request.limits().pricing());
   }
 
   /**

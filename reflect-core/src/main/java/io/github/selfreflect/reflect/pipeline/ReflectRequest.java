@@ -1,6 +1,7 @@
 package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.dataset.SftSelection;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
  * @param dataset which files the write pass produces, and what the dataset card says
+ * @param filters the quality filters applied when the training files are written
  * @param limits rate caps, budgets, failure tolerance and prices
  * @param prompts how the template's questions are sent: reply format, targets per request
  */
@@ -39,10 +41,51 @@ public record ReflectRequest(
     int maxReplyAttempts,
     String generatorVersion,
     DatasetOptions dataset,
+    FilterSettings filters,
     RunLimits limits,
     PromptOptions prompts) {
 
-  /** A request with these dataset options and limits, and {@link PromptOptions#DEFAULT}. */
+  /** A request with these dataset options, filters and limits, and {@link PromptOptions#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      FilterSettings filters,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, filters, limits,
+        PromptOptions.DEFAULT);
+  }
+
+  /** A request with these dataset options and filters, and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      FilterSettings filters) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, filters, RunLimits.DEFAULT);
+  }
+
+  /** A request with these dataset options and limits, and every quality filter at its default. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -58,11 +101,10 @@ public record ReflectRequest(
       DatasetOptions dataset,
       RunLimits limits) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, limits,
-        PromptOptions.DEFAULT);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, FilterSettings.DEFAULTS, limits);
   }
 
-  /** A request with these dataset options and {@link RunLimits#DEFAULT}. */
+  /** A request with these dataset options, default filters and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -77,11 +119,30 @@ public record ReflectRequest(
       String generatorVersion,
       DatasetOptions dataset) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, FilterSettings.DEFAULTS,
         RunLimits.DEFAULT);
   }
 
-  /** A request with {@link DatasetOptions#DEFAULT} and these limits. */
+  /** A request with these filters, {@link DatasetOptions#DEFAULT} and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      FilterSettings filters) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT, filters,
+        RunLimits.DEFAULT);
+  }
+
+  /** A request with these limits, {@link DatasetOptions#DEFAULT} and default filters. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -97,10 +158,11 @@ public record ReflectRequest(
       RunLimits limits) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
         failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
-        limits);
+        FilterSettings.DEFAULTS, limits);
   }
 
-  /** A request that writes every format with a default card and no cache snapshot. */
+  /** A request that writes every format with a default card and no cache snapshot, every quality
+   * filter on at its default bounds, and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -113,20 +175,9 @@ public record ReflectRequest(
       int concurrency,
       int maxReplyAttempts,
       String generatorVersion) {
-    this(
-        chatsDirectory,
-        outputDirectory,
-        cacheDirectory,
-        template,
-        model,
-        sampling,
-        offline,
-        failOnInvalid,
-        concurrency,
-        maxReplyAttempts,
-        generatorVersion,
-        DatasetOptions.DEFAULT,
-        RunLimits.DEFAULT);
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
+        FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -139,6 +190,7 @@ public record ReflectRequest(
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
     Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(prompts, "prompts");
     if (model.isBlank()) {
@@ -182,13 +234,13 @@ public record ReflectRequest(
   public ReflectRequest withSft(SftSelection selection) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        dataset.withSft(selection), limits, prompts);
+        dataset.withSft(selection), filters, limits, prompts);
   }
 
   /** This request with other prompt options. */
   public ReflectRequest withPrompts(PromptOptions options) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        dataset, limits, options);
+        dataset, filters, limits, options);
   }
 }

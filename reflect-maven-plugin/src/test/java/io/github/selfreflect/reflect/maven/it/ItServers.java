@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.maven.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
+import io.github.selfreflect.reflect.testing.HindsightPrompt;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ public final class ItServers {
 
   /** Starts a fake LLM for the project and points the project's builds at it. */
   public static FakeLlmServer start(File basedir) throws IOException {
-    return start(basedir, null);
+    return launch(basedir, new FakeLlmServer());
   }
 
   /**
@@ -35,7 +36,34 @@ public final class ItServers {
    */
   public static FakeLlmServer start(File basedir, Function<JsonNode, String> replier)
       throws IOException {
-    FakeLlmServer server = (replier == null ? new FakeLlmServer() : new FakeLlmServer(replier)).start();
+    return launch(basedir, replier == null ? new FakeLlmServer() : new FakeLlmServer(replier));
+  }
+
+  /**
+   * Like {@link #start(File)}, with a fake that also judges: asked by {@code reflect:evaluate}
+   * which of two answers is better, it prefers the fake reflector's new answer in either order.
+   */
+  public static FakeLlmServer startJudging(File basedir) throws IOException {
+    return launch(basedir, new FakeLlmServer(ItServers::reflectOrJudge));
+  }
+
+  /** A judge's verdict for a judging request; otherwise the fake's own reply, hindsight or seed. */
+  private static String reflectOrJudge(JsonNode body) {
+    String system = body.at("/messages/0/content").asText();
+    if (!system.startsWith("You are an impartial judge")) {
+      HindsightPrompt hindsight = HindsightPrompt.of(body);
+      return hindsight != null
+          ? hindsight.reply()
+          : FakeLlmServer.seedReply(FakeLlmServer.extractK(body).orElseThrow());
+    }
+    String user = body.at("/messages/1/content").asText();
+    String a = user.substring(user.indexOf("{\"A\":"));
+    boolean revisedIsA = a.startsWith("{\"A\":\"A better answer");
+    return "{\"reason\": \"It answers what was asked.\", \"better\": \"" + (revisedIsA ? "A" : "B") + "\"}";
+  }
+
+  private static FakeLlmServer launch(File basedir, FakeLlmServer fake) throws IOException {
+    FakeLlmServer server = fake.start();
     Path mvn = basedir.toPath().resolve(".mvn");
     Files.createDirectories(mvn);
     Files.writeString(
