@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param window how many exchanges after a target the model is shown ({@link HindsightWindow};
+ *     {@link HindsightWindow#ALL} for all)
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -33,7 +35,36 @@ public record ReflectRequest(
     boolean failOnInvalid,
     int concurrency,
     int maxReplyAttempts,
-    String generatorVersion) {
+    String generatorVersion,
+    int window) {
+
+  /** A request that shows the model everything after each target. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion) {
+    this(
+        chatsDirectory,
+        outputDirectory,
+        cacheDirectory,
+        template,
+        model,
+        sampling,
+        offline,
+        failOnInvalid,
+        concurrency,
+        maxReplyAttempts,
+        generatorVersion,
+        HindsightWindow.ALL);
+  }
 
   public ReflectRequest {
     Objects.requireNonNull(chatsDirectory, "chatsDirectory");
@@ -49,6 +80,10 @@ public record ReflectRequest(
     }
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, found " + concurrency);
+    }
+    if (window < 0) {
+      throw new IllegalArgumentException(
+          "window must be 0 (all exchanges) or a number of exchanges, found " + window);
     }
     if (maxReplyAttempts < 1) {
       throw new IllegalArgumentException(
