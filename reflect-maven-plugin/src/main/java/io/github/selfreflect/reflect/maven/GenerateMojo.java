@@ -2,7 +2,6 @@ package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.llm.ChatModel;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
@@ -10,9 +9,6 @@ import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
-import io.github.selfreflect.reflect.prompt.PromptTemplate;
-import io.github.selfreflect.reflect.prompt.PromptTemplates;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -20,11 +16,8 @@ import java.util.function.Supplier;
 import javax.inject.Inject;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -42,35 +35,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * @since 0.1.0
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
-public final class GenerateMojo extends AbstractMojo {
-
-  /**
-   * The folder of chat logs: {@code .json} and {@code .jsonl} files in ShareGPT or OpenAI chat
-   * format, found recursively; the format is recognised from the content.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.chats", defaultValue = "${project.basedir}/src/main/chats")
-  private File chats;
-
-  /**
-   * Where the dataset files are written.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(
-      property = "reflect.outputDirectory",
-      defaultValue = "${project.build.directory}/reflect")
-  private File outputDirectory;
-
-  /**
-   * Where paid-for reflections are kept. Outside {@code target/} so that {@code mvn clean} keeps
-   * it; commit it to make releases reproducible without a key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.cacheDirectory", defaultValue = "${project.basedir}/reflect-cache")
-  private File cacheDirectory;
+public final class GenerateMojo extends AbstractReflectMojo {
 
   /**
    * Base URL of an OpenAI-compatible chat-completions API: OpenAI, or e.g. {@code
@@ -83,40 +48,6 @@ public final class GenerateMojo extends AbstractMojo {
   private String baseUrl;
 
   /**
-   * The model that writes the reflections, as the endpoint names it. It is part of every cache
-   * key: changing it re-reflects everything.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.model", required = true)
-  private String model;
-
-  /**
-   * The prompt template: {@code seed} reproduces the SelfReflectionGPT prompt exactly.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.template", defaultValue = "seed")
-  private String template;
-
-  /**
-   * Sampling temperature; unset leaves the endpoint's default. Part of the cache key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.temperature")
-  private Double temperature;
-
-  /**
-   * The most tokens a reply may have ({@code max_tokens}); unset leaves the endpoint's default. A
-   * reply cut off at this limit is a failure, not a result. Part of the cache key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxTokens")
-  private Integer maxTokens;
-
-  /**
    * {@code true}: use the cache only and fail, listing them, if any reflection is missing. {@code
    * partial}: use the cache only and write what it has. {@code false}: request what is missing.
    * {@code mvn -o} implies {@code true}.
@@ -125,23 +56,6 @@ public final class GenerateMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.offline", defaultValue = "false")
   private String offline;
-
-  /**
-   * Skips the goal.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.skip", defaultValue = "false")
-  private boolean skip;
-
-  /**
-   * Whether a chat record that cannot be read fails the build (with its file and line). With
-   * {@code false} such records are skipped with a warning and counted.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.failOnInvalid", defaultValue = "true")
-  private boolean failOnInvalid;
 
   /**
    * The {@code <id>} of a settings.xml {@code <server>} whose {@code <password>} (encrypted or
@@ -195,12 +109,6 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "reflect.timeout", defaultValue = "300")
   private int timeoutSeconds;
 
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  private MavenSession session;
-
-  @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
-  private PluginDescriptor plugin;
-
   private final SettingsDecrypter settingsDecrypter;
 
   @Inject
@@ -209,11 +117,12 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("Skipping reflect:generate (reflect.skip)");
-      return;
-    }
+  String goal() {
+    return "generate";
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     ReflectRequest request = request();
     ReflectPipeline pipeline =
         new ReflectPipeline(
@@ -240,12 +149,6 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   private ReflectRequest request() throws MojoFailureException {
-    PromptTemplate promptTemplate;
-    try {
-      promptTemplate = PromptTemplates.byId(template);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
-    }
     OfflineMode mode;
     try {
       mode = OfflineMode.parse(offline);
@@ -255,22 +158,7 @@ public final class GenerateMojo extends AbstractMojo {
     if (mode == OfflineMode.OFF && session != null && session.isOffline()) {
       mode = OfflineMode.STRICT;
     }
-    try {
-      return new ReflectRequest(
-          chats.toPath(),
-          outputDirectory.toPath(),
-          cacheDirectory.toPath(),
-          promptTemplate,
-          model,
-          new SamplingParameters(temperature, maxTokens),
-          mode,
-          failOnInvalid,
-          concurrency,
-          maxReplyAttempts,
-          plugin == null ? "unknown" : plugin.getVersion());
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
-    }
+    return request(mode, concurrency, maxReplyAttempts);
   }
 
   /** The client is built only if a request has to be sent: a cached or offline run needs no key. */
