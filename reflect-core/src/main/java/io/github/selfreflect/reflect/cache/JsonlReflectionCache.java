@@ -291,7 +291,42 @@ public final class JsonlReflectionCache implements ReflectionCache {
     }
   }
 
+  /**
+   * Stores many entries under one lock and one force to disk: for imports and tools that write a
+   * cache in bulk, where a sync per record would take hours. Durable when it returns, like {@link
+   * #put}; a process killed during it keeps the entries written before, and at most one torn line.
+   * Entries whose key is present (or repeated in {@code entries}) are skipped.
+   */
+  public void putAll(Iterable<CacheEntry> entries) throws IOException {
+    processLock.lock();
+    try {
+      synchronized (this) {
+        ensureOpen();
+        FileLock lock = lockForWriting();
+        try {
+          for (CacheEntry entry : entries) {
+            long hash = KeyIndex.hash(entry.key());
+            if (find(entry.key(), index.find(hash)).isEmpty()) {
+              append(CacheRecordCodec.encode(entry), hash, false);
+            }
+          }
+          writer.force(true);
+        } finally {
+          if (lock.isValid()) {
+            lock.release();
+          }
+        }
+      }
+    } finally {
+      processLock.unlock();
+    }
+  }
+
   private void append(byte[] line, long hash) throws IOException {
+    append(line, hash, true);
+  }
+
+  private void append(byte[] line, long hash, boolean force) throws IOException {
     long size = writer.size();
     // A torn last line (its writer died mid-line) gets its newline first. Under the lock nobody
     // else is writing, so what the file ends with now is what we append to.
@@ -304,7 +339,9 @@ public final class JsonlReflectionCache implements ReflectionCache {
     while (buffer.hasRemaining()) {
       writer.write(buffer);
     }
-    writer.force(true);
+    if (force) {
+      writer.force(true);
+    }
     long start = size + (lead ? 1 : 0);
     index.add(hash, start, line.length);
     // A torn line (reported, not counted yet) is now a line of its own, before ours; a whole

@@ -63,6 +63,7 @@ public final class DatasetWriter implements Closeable {
   private final HashingFileSink preference;
   private final HashingFileSink reflections;
   private final HashingFileSink failures;
+  private final DatasetJson.MessageJson messageJson = new DatasetJson.MessageJson();
   private boolean finished;
   private boolean closed;
 
@@ -104,9 +105,9 @@ public final class DatasetWriter implements Closeable {
     String original = target.originalAnswer().content();
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
-    sft.writeLine(DatasetJson.sft(target, answer));
+    sft.writeLine(DatasetJson.sft(target, answer, messageJson));
     if (revise) {
-      preference.writeLine(DatasetJson.preference(target, answer, original));
+      preference.writeLine(DatasetJson.preference(target, answer, original, messageJson));
     }
     reflections.writeLine(DatasetJson.reflection(target, entry));
   }

@@ -8,8 +8,11 @@ import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Writes the dataset files in corpus order, then the manifest (written last: its presence marks a
@@ -26,22 +29,98 @@ final class DatasetOutput {
     this.cache = cache;
   }
 
-  /** A dataset being written by another pass; see {@link #finish}. */
+  /**
+   * A dataset being written alongside the first pass; see {@link #finish}. The pass that feeds it
+   * parses, renders, hashes and looks up; turning records into JSON, hashing and writing them is
+   * about as much work again, so it runs on a thread of its own, in the order it was fed, with a
+   * bounded queue between the two (memory stays flat).
+   */
   final class Pending {
+    private static final int QUEUED = 1024;
+
     private final DatasetWriter writer;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUED);
+    private final Thread thread;
+    private volatile IOException failure;
 
     private Pending(DatasetWriter writer) {
       this.writer = writer;
+      this.thread = new Thread(this::drain, "reflect-dataset-writer");
+      thread.setDaemon(true);
+      thread.start();
     }
 
     void write(Target target, CacheEntry entry) throws IOException {
-      writer.write(target, entry);
+      rethrow();
+      put(new Item(target, entry));
     }
 
     /** Throws the partial files away: this dataset will not be the build's. */
     void discard() throws IOException {
+      stop();
       writer.close();
     }
+
+    private List<OutputFile> finish() throws IOException {
+      stop();
+      rethrow();
+      return writer.finish();
+    }
+
+    private void stop() throws IOException {
+      put(Item.END);
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true; // the writer is about to stop; wait for it, it holds open files
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void put(Item item) throws IOException {
+      try {
+        queue.put(item);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while writing the dataset");
+      }
+    }
+
+    private void rethrow() throws IOException {
+      if (failure != null) {
+        throw new IOException("writing the dataset failed: " + failure.getMessage(), failure);
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        Item item;
+        try {
+          item = queue.take();
+        } catch (InterruptedException e) {
+          continue; // only END stops the writer
+        }
+        if (item == Item.END) {
+          return;
+        }
+        if (failure == null) {
+          try {
+            writer.write(item.target(), item.entry());
+          } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+          }
+        }
+      }
+    }
+  }
+
+  private record Item(Target target, CacheEntry entry) {
+    static final Item END = new Item(null, null);
   }
 
   /** Starts writing a dataset (removing the previous build's). */
@@ -53,7 +132,7 @@ final class DatasetOutput {
   RunSummary finish(Pending dataset, RunSummary summary) throws IOException {
     List<OutputFile> files;
     try (DatasetWriter writer = dataset.writer) {
-      files = writer.finish();
+      files = dataset.finish();
     }
     writeManifest(summary, files);
     return summary;

@@ -412,6 +412,21 @@ class JsonlReflectionCacheTest {
   }
 
   @Test
+  void putAllStoresEachNewKeyOnceUnderOneLock() throws IOException {
+    try (JsonlReflectionCache cache = open()) {
+      cache.put(entry("k1", "c1"));
+      cache.putAll(List.of(entry("k1", "again"), entry("k2", "c2"), entry("k3", "c3"), entry("k2", "dup")));
+      assertEquals(3, cache.size());
+      assertEquals("c2", cache.get("k2").orElseThrow().reflection().critique());
+    }
+    assertEquals(3, lines().size());
+    try (JsonlReflectionCache cache = open()) {
+      assertEquals("c1", cache.get("k1").orElseThrow().reflection().critique());
+    }
+    assertEquals(List.of(), warnings);
+  }
+
+  @Test
   void aClosedCacheRefusesUse() throws IOException {
     JsonlReflectionCache cache = open();
     cache.close();
