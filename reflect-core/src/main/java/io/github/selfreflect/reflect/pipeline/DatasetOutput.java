@@ -142,6 +142,10 @@ final class DatasetOutput {
   RunSummary write(
       ReflectPipeline.Corpus corpus, ReflectPipeline.Plan plan, Reflector.Outcome outcome)
       throws IOException {
+    // Counted per target as written, not per reply: one reply serves every copy of a
+    // conversation that appears in two files, and each copy is a target of its own.
+    long[] written = {0};
+    long[] failed = {0};
     long[] skipped = {0};
     List<OutputFile> files;
     try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory())) {
@@ -151,18 +155,20 @@ final class DatasetOutput {
             Optional<CacheEntry> entry = cache.get(key);
             if (entry.isPresent()) {
               writer.write(target, entry.get());
+              written[0]++;
               return;
             }
             String reason = outcome.failureReasons().get(key);
             if (reason != null) {
               writer.writeFailure(target, reason);
+              failed[0]++;
             } else {
               skipped[0]++; // left unsent by an aborted run
             }
           });
       files = writer.finish();
     }
-    RunSummary summary = plan.summary(outcome, skipped[0]);
+    RunSummary summary = plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0]);
     writeManifest(summary, files);
     return summary;
   }

@@ -201,12 +201,17 @@ public final class ReflectPipeline {
     final List<TargetRef> missingListed = new ArrayList<>();
 
     RunSummary summary(Reflector.Outcome outcome, long skipped) {
+      return summary(outcome, outcome.reflected(), outcome.failed(), skipped);
+    }
+
+    /** With the targets counted by the write pass, duplicates included. */
+    RunSummary summary(Reflector.Outcome outcome, long reflected, long failed, long skipped) {
       return new RunSummary(
           conversations,
           targets,
           cached,
-          outcome.reflected(),
-          outcome.failed(),
+          reflected,
+          failed,
           skipped,
           invalidRecords,
           outcome.requests(),

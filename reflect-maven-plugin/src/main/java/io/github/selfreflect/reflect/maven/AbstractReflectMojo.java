@@ -139,6 +139,7 @@ abstract class AbstractReflectMojo extends AbstractMojo {
   /** The core's request from the shared parameters and the goal's own. */
   ReflectRequest request(OfflineMode mode, int concurrency, int maxReplyAttempts)
       throws MojoFailureException {
+    requireAtLeast("reflect.window", window, 0);
     PromptTemplate promptTemplate;
     try {
       promptTemplate = PromptTemplates.byId(template);
@@ -161,6 +162,13 @@ abstract class AbstractReflectMojo extends AbstractMojo {
           window);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** Fails naming the property, rather than leaving a bad number to fail deep in the core. */
+  static void requireAtLeast(String property, int value, int least) throws MojoFailureException {
+    if (value < least) {
+      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
     }
   }
 }

@@ -16,6 +16,16 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
  */
 final class ApiKeys {
 
+  /**
+   * Said with every decryption failure: the usual cause is a master password that is missing or
+   * not the one the password was encrypted with, and the decrypter's own words (a padding error)
+   * do not say so.
+   */
+  static final String DECRYPTION_HINT =
+      "; an encrypted password needs the master password it was encrypted with, in"
+          + " ~/.m2/settings-security.xml or the file named by -Dsettings.security (see"
+          + " https://maven.apache.org/guides/mini/guide-encryption.html)";
+
   private ApiKeys() {}
 
   /**
@@ -42,7 +52,11 @@ final class ApiKeys {
       for (SettingsProblem problem : result.getProblems()) {
         if (problem.getSeverity().ordinal() <= SettingsProblem.Severity.ERROR.ordinal()) {
           throw new MojoFailureException(
-              "Cannot decrypt the password of <server> '" + serverId + "': " + problem.getMessage());
+              "Cannot decrypt the password of <server> '"
+                  + serverId
+                  + "' in settings.xml: "
+                  + problem.getMessage()
+                  + DECRYPTION_HINT);
         }
       }
       String password = result.getServer().getPassword();

@@ -149,6 +149,13 @@ public final class GenerateMojo extends AbstractReflectMojo {
   }
 
   private ReflectRequest request() throws MojoFailureException {
+    // Checked here, not left to the core, so that the message names the property to fix; a
+    // timeout of 0 would mean "wait forever" to OkHttp, and a negative retry count would only
+    // fail once the first request is due.
+    requireAtLeast("reflect.concurrency", concurrency, 1);
+    requireAtLeast("reflect.maxReplyAttempts", maxReplyAttempts, 1);
+    requireAtLeast("reflect.maxRetries", maxRetries, 0);
+    requireAtLeast("reflect.timeout", timeoutSeconds, 1);
     OfflineMode mode;
     try {
       mode = OfflineMode.parse(offline);

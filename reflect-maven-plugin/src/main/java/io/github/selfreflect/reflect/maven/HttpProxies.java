@@ -34,7 +34,11 @@ final class HttpProxies {
     for (SettingsProblem problem : decrypted.getProblems()) {
       if (problem.getSeverity().ordinal() <= SettingsProblem.Severity.ERROR.ordinal()) {
         throw new MojoFailureException(
-            "Cannot decrypt the password of <proxy> '" + active.getId() + "': " + problem.getMessage());
+            "Cannot decrypt the password of <proxy> '"
+                + active.getId()
+                + "' in settings.xml: "
+                + problem.getMessage()
+                + ApiKeys.DECRYPTION_HINT);
       }
     }
     org.apache.maven.settings.Proxy proxy = decrypted.getProxy();
