@@ -1,7 +1,12 @@
 def log = new File(basedir, 'build.log').text.replace('\r\n', '\n')
-// Every reflect.* property of the goal, read from its source so that a new one is checked too.
-def source = new File(basedir, '../../../src/main/java/io/github/selfreflect/reflect/maven/GenerateMojo.java')
-def properties = (source.text =~ /property = "(reflect\.[A-Za-z]+)"/).collect { it[1] }
+// Every reflect.* property of the goal, read from its sources (the goal and the base class that
+// holds the parameters all goals share) so that a new one is checked too.
+def sources = ['GenerateMojo.java', 'AbstractReflectMojo.java'].collect {
+  new File(basedir, '../../../src/main/java/io/github/selfreflect/reflect/maven/' + it)
+}
+def properties = sources.collectMany { source ->
+  (source.text =~ /property = "(reflect\.[A-Za-z]+)"/).collect { it[1] }
+}
 assert properties.size() >= 16 : "found only ${properties}"
 assert log.contains('reflect:generate')
 
