@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Writes the training data of one build into an output directory, one compact JSON object per
@@ -55,10 +57,12 @@ public final class DatasetWriter implements Closeable {
   public static final String REFLECTIONS = "reflections.jsonl";
   public static final String FAILURES = "failures.jsonl";
 
-  /** Every file this writer produces, in name order. */
+  /** Every file this writer can produce (the chosen formats and failures), in name order. */
   public static final List<String> FILE_NAMES = List.of(FAILURES, PREFERENCE, REFLECTIONS, SFT);
 
+  /** The sinks being written, in name order; formats not chosen have none. */
   private final List<HashingFileSink> sinks;
+  /** Null when the format was not chosen: its records are dropped. */
   private final HashingFileSink sft;
   private final HashingFileSink preference;
   private final HashingFileSink reflections;
@@ -69,26 +73,46 @@ public final class DatasetWriter implements Closeable {
 
   private DatasetWriter(List<HashingFileSink> sinks) {
     this.sinks = sinks;
-    this.failures = sinks.get(0);
-    this.preference = sinks.get(1);
-    this.reflections = sinks.get(2);
-    this.sft = sinks.get(3);
+    this.failures = sink(sinks, FAILURES);
+    this.preference = sink(sinks, PREFERENCE);
+    this.reflections = sink(sinks, REFLECTIONS);
+    this.sft = sink(sinks, SFT);
+  }
+
+  private static HashingFileSink sink(List<HashingFileSink> sinks, String name) {
+    return sinks.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** Starts a dataset of every format in {@code directory}; see {@link #open(Path, Set)}. */
+  public static DatasetWriter open(Path directory) throws IOException {
+    return open(directory, DatasetFormat.all());
   }
 
   /**
    * Starts a dataset in {@code directory} (created if missing), removing the files of an earlier
-   * build there ({@link #FILE_NAMES} and {@code manifest.json}); other files are left alone.
+   * build there ({@link #FILE_NAMES}, {@code manifest.json} and the dataset card), whichever
+   * formats that build chose; other files are left alone.
+   *
+   * @param formats the training-data files to write; {@value #FAILURES} is always written
    */
-  public static DatasetWriter open(Path directory) throws IOException {
+  public static DatasetWriter open(Path directory, Set<DatasetFormat> formats) throws IOException {
     Files.createDirectories(directory);
     Files.deleteIfExists(directory.resolve(ManifestWriter.FILE_NAME));
+    Files.deleteIfExists(directory.resolve(DatasetCardWriter.FILE_NAME));
     for (String name : FILE_NAMES) {
       Files.deleteIfExists(directory.resolve(name));
+    }
+    Set<String> chosen = new HashSet<>();
+    chosen.add(FAILURES);
+    for (DatasetFormat format : formats) {
+      chosen.add(format.fileName());
     }
     List<HashingFileSink> sinks = new ArrayList<>(FILE_NAMES.size());
     try {
       for (String name : FILE_NAMES) {
-        sinks.add(HashingFileSink.create(directory, name));
+        if (chosen.contains(name)) {
+          sinks.add(HashingFileSink.create(directory, name));
+        }
       }
     } catch (IOException | RuntimeException e) {
       abortAll(sinks, e);
@@ -105,11 +129,15 @@ public final class DatasetWriter implements Closeable {
     String original = target.originalAnswer().content();
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
-    sft.writeLine(DatasetJson.sft(target, answer, messageJson));
-    if (revise) {
+    if (sft != null) {
+      sft.writeLine(DatasetJson.sft(target, answer, messageJson));
+    }
+    if (revise && preference != null) {
       preference.writeLine(DatasetJson.preference(target, answer, original, messageJson));
     }
-    reflections.writeLine(DatasetJson.reflection(target, entry));
+    if (reflections != null) {
+      reflections.writeLine(DatasetJson.reflection(target, entry));
+    }
   }
 
   /** Records a target that has no reflection (the model failed, or the cache lacked it offline). */
@@ -121,7 +149,7 @@ public final class DatasetWriter implements Closeable {
   }
 
   /**
-   * Puts every file in place and describes them, in name order; the writer is then closed.
+   * Puts every file in place and describes them, in name order (only the chosen formats); the writer is then closed.
    * Call {@link ManifestWriter} afterwards: the manifest, written last, marks a complete dataset.
    */
   public List<OutputFile> finish() throws IOException {
@@ -131,7 +159,7 @@ public final class DatasetWriter implements Closeable {
     for (HashingFileSink sink : sinks) {
       files.add(sink.commit());
     }
-    AtomicFiles.syncDirectory(sinks.get(0).directory());
+    AtomicFiles.syncDirectory(failures.directory());
     closed = true;
     return List.copyOf(files);
   }

@@ -1,15 +1,18 @@
 package io.github.selfreflect.reflect.dataset;
 
+import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a dataset is and how it was made, written as {@code manifest.json} by {@link
  * ManifestWriter}. It says enough to reproduce and to verify the files (template, model, sampling,
- * a digest per file) and nothing that changes from run to run or must stay private: no
+ * a digest per file and per source chat file) and nothing that changes from run to run or must stay private: no
  * timestamps, no host names, no paths, no API keys and no cache keys.
  *
  * @param generatorVersion the Reflect version that wrote the dataset
@@ -18,6 +21,10 @@ import java.util.Objects;
  * @param sampling the sampling options sent
  * @param counts what happened to the targets
  * @param files the files of the dataset; kept sorted by name
+ * @param sources the chat files the dataset was made from; kept sorted by name
+ * @param usage the tokens the dataset's reflections cost when they were made, from the cache (so
+ *     the same whichever run paid, and whatever retries it took)
+ * @param pricing the user's prices per million tokens, turning {@code usage} into a cost; or null
  */
 public record Manifest(
     String generatorVersion,
@@ -25,7 +32,22 @@ public record Manifest(
     String model,
     SamplingParameters sampling,
     Counts counts,
-    List<OutputFile> files) {
+    List<OutputFile> files,
+    List<SourceFile> sources,
+    Usage usage,
+    Pricing pricing) {
+
+  /** A manifest without usage figures. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files,
+      List<SourceFile> sources) {
+    this(generatorVersion, template, model, sampling, counts, files, sources, Usage.NONE, null);
+  }
 
   /** The layout of {@code manifest.json}; bumped on any incompatible change. */
   public static final int FORMAT_VERSION = 1;
@@ -64,12 +86,24 @@ public record Manifest(
       long skipped,
       long invalidRecords) {}
 
+  /** A manifest that records no source files (for callers that do not read chat files). */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files) {
+    this(generatorVersion, template, model, sampling, counts, files, List.of());
+  }
+
   public Manifest {
     Objects.requireNonNull(generatorVersion, "generatorVersion");
     Objects.requireNonNull(template, "template");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(usage, "usage");
     List<OutputFile> sorted = new ArrayList<>(files);
     sorted.sort(Comparator.comparing(OutputFile::name));
     for (int i = 1; i < sorted.size(); i++) {
@@ -78,5 +112,19 @@ public record Manifest(
       }
     }
     files = List.copyOf(sorted);
+    List<SourceFile> sortedSources = new ArrayList<>(sources);
+    sortedSources.sort(Comparator.comparing(SourceFile::name));
+    for (int i = 1; i < sortedSources.size(); i++) {
+      if (sortedSources.get(i).name().equals(sortedSources.get(i - 1).name())) {
+        throw new IllegalArgumentException(
+            "source listed twice: " + sortedSources.get(i).name());
+      }
+    }
+    sources = List.copyOf(sortedSources);
+  }
+
+  /** The listed file called {@code name}, if the dataset has it. */
+  public Optional<OutputFile> file(String name) {
+    return files.stream().filter(f -> f.name().equals(name)).findFirst();
   }
 }

@@ -28,7 +28,11 @@ import java.nio.file.Path;
  *   "sampling": { "temperature", "maxTokens" },      (each left out when not set)
  *   "counts": { "conversations", "targets", "cached", "reflected", "failed", "skipped",
  *               "invalidRecords" },
+ *   "usage": { "promptTokens", "cachedPromptTokens", "completionTokens",
+ *              "pricePerMillion": { "input", "cachedInput", "output" }, "cost" },  (prices and
+ *              cost only with reflect.pricing)
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
+ *   "sources": { "<chat file>": { "sha256", "bytes" }, ... }       (sorted by name)
  * }
  * }</pre>
  */
@@ -84,12 +88,33 @@ public final class ManifestWriter {
       json.writeNumberField("skipped", counts.skipped());
       json.writeNumberField("invalidRecords", counts.invalidRecords());
       json.writeEndObject();
+      json.writeObjectFieldStart("usage");
+      json.writeNumberField("promptTokens", manifest.usage().promptTokens());
+      json.writeNumberField("cachedPromptTokens", manifest.usage().cachedPromptTokens());
+      json.writeNumberField("completionTokens", manifest.usage().completionTokens());
+      if (manifest.pricing() != null) {
+        json.writeObjectFieldStart("pricePerMillion");
+        json.writeNumberField("input", manifest.pricing().input());
+        json.writeNumberField("cachedInput", manifest.pricing().cachedInput());
+        json.writeNumberField("output", manifest.pricing().output());
+        json.writeEndObject();
+        json.writeNumberField("cost", manifest.pricing().cost(manifest.usage()));
+      }
+      json.writeEndObject();
       json.writeObjectFieldStart("files");
       for (OutputFile file : manifest.files()) {
         json.writeObjectFieldStart(file.name());
         json.writeStringField("sha256", file.sha256());
         json.writeNumberField("bytes", file.bytes());
         json.writeNumberField("records", file.records());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+      json.writeObjectFieldStart("sources");
+      for (SourceFile source : manifest.sources()) {
+        json.writeObjectFieldStart(source.name());
+        json.writeStringField("sha256", source.sha256());
+        json.writeNumberField("bytes", source.bytes());
         json.writeEndObject();
       }
       json.writeEndObject();

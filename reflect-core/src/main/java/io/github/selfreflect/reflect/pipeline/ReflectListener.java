@@ -19,6 +19,10 @@ public interface ReflectListener {
 
   void warn(String message);
 
-  /** Called after each target is settled (cached, reflected or failed) during the request phase. */
-  default void progress(long settled, long toReflect) {}
+  /**
+   * Where the request pass stands: called about once a second while it runs (from a thread of its
+   * own, also while every request waits out a rate limit) and once when it ends. A listener picks
+   * its own cadence from these calls.
+   */
+  default void progress(RunProgress progress) {}
 }

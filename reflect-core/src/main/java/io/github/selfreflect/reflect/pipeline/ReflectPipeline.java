@@ -8,10 +8,16 @@ import io.github.selfreflect.reflect.chat.InvalidRecordHandler;
 import io.github.selfreflect.reflect.chat.Target;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
+import io.github.selfreflect.reflect.llm.RequestGate;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,22 +37,64 @@ import java.util.function.Supplier;
 public final class ReflectPipeline {
 
   private final ReflectRequest request;
-  private final Supplier<ChatModel> models;
+  private final Function<RequestGate, ChatModel> models;
   private final ReflectListener listener;
   private final CorpusTargets corpus;
+  private final RunMeter meter;
+  private final CountDownLatch finished = new CountDownLatch(1);
 
   /**
    * @param models creates the chat model on first need: an offline or fully cached run never
    *     builds a client (so it needs no API key)
    */
   public ReflectPipeline(ReflectRequest request, Supplier<ChatModel> models, ReflectListener listener) {
+    this(
+        request,
+        (Function<RequestGate, ChatModel>) gate -> new GatedChatModel(models.get(), gate),
+        listener);
+  }
+
+  /**
+   * @param models creates the chat model on first need, sending every attempt through the given
+   *     gate (the run's shared rate limiter, counters and budgets); an offline or fully cached run
+   *     never builds a client (so it needs no API key)
+   */
+  public ReflectPipeline(
+      ReflectRequest request, Function<RequestGate, ChatModel> models, ReflectListener listener) {
     this.request = request;
     this.models = models;
     this.listener = listener;
     this.corpus = new CorpusTargets(request);
+    this.meter = new RunMeter(request.limits());
+  }
+
+  /**
+   * Stops sending: no new request leaves, no retry is sent, the requests in flight finish and
+   * their replies are cached; {@link #run} then fails saying how many targets remain, without
+   * writing the dataset. A later run resumes from the cache. Safe to call from any thread (e.g. a
+   * shutdown hook on Ctrl-C), any number of times.
+   */
+  public void cancel() {
+    meter.cancel();
+  }
+
+  /**
+   * Waits until {@link #run} has returned or thrown and the cache is closed, at most {@code
+   * timeout}; true if it did.
+   */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   public RunSummary run() throws IOException, ReflectFailureException {
+    try {
+      return runOnce();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private RunSummary runOnce() throws IOException, ReflectFailureException {
     try (ReflectionCache cache = JsonlReflectionCache.open(request.cacheDirectory(), listener::warn)) {
       DatasetOutput output = new DatasetOutput(request, cache);
       FirstPass first = firstPass(cache, output);
@@ -73,13 +121,38 @@ public final class ReflectPipeline {
           break;
       }
       Reflector.Outcome outcome =
-          new Reflector(request, models, cache, listener).reflectMissing(plan.missing, this::forEachTarget);
+          new Reflector(request, models, cache, listener, meter)
+              .reflectMissing(plan, this::forEachTarget);
+      long unsent = plan.missing - outcome.reflected() - outcome.failed();
+      if (outcome.abort() == null && unsent > 0 && outcome.stop() == RunMeter.Stop.CANCELLED) {
+        throw new ReflectFailureException(
+            "Cancelled: " + unsent + " of " + plan.targets + " targets remain; every reply"
+                + " received is cached, and the next build resumes from there",
+            plan.summary(outcome, unsent));
+      }
+      if (outcome.abort() == null && unsent > 0 && outcome.stop() == RunMeter.Stop.BUDGET) {
+        String message =
+            "Budget reached (" + outcome.stopReason() + "): " + unsent + " of " + plan.targets
+                + " targets remain; every reply received is cached, and the next build resumes"
+                + " from there";
+        if (request.limits().onBudget() == BudgetAction.FAIL) {
+          throw new ReflectFailureException(
+              message + " (reflect.onBudget=partial writes the dataset of what is there)",
+              plan.summary(outcome, unsent));
+        }
+        listener.warn(message + "; writing the dataset of what is there (onBudget=partial)");
+      }
       RunSummary summary = output.write(this::forEachTarget, plan, outcome);
       if (outcome.abort() != null) {
         throw new ReflectFailureException(outcome.abort().getMessage(), summary, outcome.abort());
       }
-      if (summary.failed() > 0) {
+      if (request.limits().maxFailures().exceededBy(summary.failed(), summary.targets())) {
         throw new ReflectFailureException(failedMessage(summary), summary);
+      }
+      if (summary.failed() > 0) {
+        listener.warn(
+            summary.failed() + " targets failed, within reflect.maxFailures="
+                + request.limits().maxFailures() + "; see failures.jsonl");
       }
       return summary;
     }
@@ -164,7 +237,8 @@ public final class ReflectPipeline {
     StringBuilder message =
         new StringBuilder()
             .append(summary.failed())
-            .append(" targets failed (every successful reply is cached; see failures.jsonl):");
+            .append(" targets failed, more than reflect.maxFailures allows (every successful reply")
+            .append(" is cached; see failures.jsonl):");
     for (String failure : summary.failures()) {
       message.append("\n  ").append(failure);
     }
@@ -217,7 +291,10 @@ public final class ReflectPipeline {
           outcome.requests(),
           outcome.usage(),
           missingListed,
-          outcome.failureList());
+          outcome.failureList(),
+          outcome.retries(),
+          outcome.rateLimited(),
+          Usage.NONE);
     }
   }
 

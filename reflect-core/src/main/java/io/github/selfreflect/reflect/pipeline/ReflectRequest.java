@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param generatorVersion the version of the tool, recorded in the manifest
  * @param window how many exchanges after a target the model is shown ({@link HindsightWindow};
  *     {@link HindsightWindow#ALL} for all)
+ * @param dataset which files the write pass produces, and what the dataset card says
+ * @param limits rate caps, budgets, failure tolerance and prices
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -36,9 +38,68 @@ public record ReflectRequest(
     int concurrency,
     int maxReplyAttempts,
     String generatorVersion,
-    int window) {
+    int window,
+    DatasetOptions dataset,
+    RunLimits limits) {
 
-  /** A request that shows the model everything after each target. */
+  /** A request with these dataset options and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, RunLimits.DEFAULT);
+  }
+
+  /** A request with {@link DatasetOptions#DEFAULT} and these limits. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        DatasetOptions.DEFAULT, limits);
+  }
+
+  /** A request with this hindsight window, {@link DatasetOptions#DEFAULT} and no limits. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      int window) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window,
+        DatasetOptions.DEFAULT, RunLimits.DEFAULT);
+  }
+
+  /** A request that writes every format with a default card and no cache snapshot. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -63,7 +124,9 @@ public record ReflectRequest(
         concurrency,
         maxReplyAttempts,
         generatorVersion,
-        HindsightWindow.ALL);
+        HindsightWindow.ALL,
+        DatasetOptions.DEFAULT,
+        RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -75,6 +138,8 @@ public record ReflectRequest(
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(limits, "limits");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }

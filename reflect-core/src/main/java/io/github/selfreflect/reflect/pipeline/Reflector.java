@@ -7,11 +7,14 @@ import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatResponse;
 import io.github.selfreflect.reflect.llm.LlmException;
+import io.github.selfreflect.reflect.llm.RequestGate;
+import io.github.selfreflect.reflect.llm.RequestNotSentException;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.prompt.InvalidReplyException;
 import io.github.selfreflect.reflect.prompt.Reflection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,17 +23,24 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The request pass: sends every target the cache lacks, with up to {@code concurrency} requests
  * in flight, and puts each checked reply into the cache as soon as it arrives.
+ *
+ * <p>The corpus is read, rendered and looked up in the cache on the calling thread, a bounded
+ * distance ahead of the requests; the requests and the cache writes of their replies run on the
+ * pool. So reading never waits for a reply, and a reply never waits for reading.
+ *
+ * <p>Every HTTP attempt passes the run's {@link RunMeter}: the shared adaptive rate limiter, the
+ * counters and the budgets. When a budget is spent or the run is cancelled, no new target is
+ * started and no retry is sent; the requests in flight finish and their replies are cached.
  *
  * <p>A reply that is cut off or fails the template's checks is asked for again, up to {@code
  * maxReplyAttempts}, then recorded as a failed target; it never reaches the cache. An endpoint
@@ -39,56 +49,65 @@ import java.util.function.Supplier;
  */
 final class Reflector {
 
+  /** How often the listener hears where the run stands; it picks its own cadence from these. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
   /** What the request pass did; {@link #NONE} when it did not run. */
   record Outcome(
       long reflected,
       long failed,
       long requests,
+      long retries,
+      long rateLimited,
       Usage usage,
       List<String> failureList,
       Map<String, String> failureReasons,
-      Exception abort) {
+      Exception abort,
+      RunMeter.Stop stop,
+      String stopReason) {
 
-    static final Outcome NONE = new Outcome(0, 0, 0, Usage.NONE, List.of(), Map.of(), null);
+    static final Outcome NONE =
+        new Outcome(0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null);
   }
 
   private final ReflectRequest request;
-  private final Supplier<ChatModel> models;
+  private final Function<RequestGate, ChatModel> models;
   private final ReflectionCache cache;
   private final ReflectListener listener;
+  private final RunMeter meter;
 
   private final LongAdder reflected = new LongAdder();
-  private final LongAdder requests = new LongAdder();
-  private final AtomicLong promptTokens = new AtomicLong();
-  private final AtomicLong cachedTokens = new AtomicLong();
-  private final AtomicLong completionTokens = new AtomicLong();
-  private final AtomicInteger settled = new AtomicInteger();
+  private final LongAdder replyRetries = new LongAdder();
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<Exception> abort = new AtomicReference<>();
 
   Reflector(
       ReflectRequest request,
-      Supplier<ChatModel> models,
+      Function<RequestGate, ChatModel> models,
       ReflectionCache cache,
-      ReflectListener listener) {
+      ReflectListener listener,
+      RunMeter meter) {
     this.request = request;
     this.models = models;
     this.cache = cache;
     this.listener = listener;
+    this.meter = meter;
   }
 
-  Outcome reflectMissing(long toReflect, ReflectPipeline.Corpus corpus) throws IOException {
-    ChatModel model = models.get();
+  Outcome reflectMissing(ReflectPipeline.Plan plan, ReflectPipeline.Corpus corpus)
+      throws IOException {
+    ChatModel model = models.apply(meter);
     int concurrency = request.concurrency();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            concurrency,
-            task -> {
-              Thread thread = new Thread(task, "reflect-request");
-              thread.setDaemon(true);
-              return thread;
-            });
+    long started = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency, daemon("reflect-request"));
+    ScheduledExecutorService heartbeat =
+        Executors.newSingleThreadScheduledExecutor(daemon("reflect-progress"));
+    heartbeat.scheduleAtFixedRate(
+        () -> listener.progress(progress(plan, started)),
+        HEARTBEAT.toMillis(),
+        HEARTBEAT.toMillis(),
+        TimeUnit.MILLISECONDS);
     // Bounds the targets read ahead of the requests, so memory stays flat on a large corpus.
     Semaphore slots = new Semaphore(concurrency * 2);
     // A target whose request is under way is not yet in the cache: without this set, two
@@ -98,7 +117,10 @@ final class Reflector {
       corpus.forEachTarget(
           ReflectPipeline.ALREADY_REPORTED,
           (target, chatRequest, key) -> {
-            if (abort.get() != null || cache.contains(key) || !claimed.add(key)) {
+            if (stopped()) {
+              throw StopReading.INSTANCE;
+            }
+            if (cache.contains(key) || !claimed.add(key)) {
               return;
             }
             try {
@@ -110,16 +132,20 @@ final class Reflector {
             pool.execute(
                 () -> {
                   try {
-                    reflectOne(model, target, chatRequest, key, toReflect);
+                    reflectOne(model, target, chatRequest, key);
                   } finally {
                     slots.release();
                   }
                 });
           });
+    } catch (StopReading stop) {
+      // Nothing more will be sent: the rest of the corpus need not be read.
     } finally {
       pool.shutdown();
       awaitQuietly(pool);
+      heartbeat.shutdownNow();
     }
+    listener.progress(progress(plan, started));
     Exception aborted = abort.get();
     if (aborted instanceof IOException) {
       throw (IOException) aborted;
@@ -131,41 +157,79 @@ final class Reflector {
     return new Outcome(
         reflected.sum(),
         failureReasons.size(),
-        requests.sum(),
-        new Usage(promptTokens.get(), cachedTokens.get(), completionTokens.get()),
+        meter.requests(),
+        retries(),
+        meter.rateLimited(),
+        meter.usage(),
         listed,
         Map.copyOf(failureReasons),
-        aborted);
+        aborted,
+        meter.stop(),
+        meter.stop() == RunMeter.Stop.BUDGET ? meter.budgetReason() : null);
   }
 
-  private void reflectOne(
-      ChatModel model, Target target, ChatRequest chatRequest, String key, long toReflect) {
+  /** Ends the read-ahead early once the run stops sending. */
+  private static final class StopReading extends RuntimeException {
+    static final StopReading INSTANCE = new StopReading();
+
+    private StopReading() {
+      super("stop reading", null, false, false);
+    }
+  }
+
+  private boolean stopped() {
+    return abort.get() != null || meter.stop() != RunMeter.Stop.NONE;
+  }
+
+  private long retries() {
+    return meter.transportRetries() + replyRetries.sum();
+  }
+
+  private RunProgress progress(ReflectPipeline.Plan plan, long started) {
+    return new RunProgress(
+        plan.targets,
+        plan.cached,
+        plan.missing,
+        reflected.sum(),
+        failureReasons.size(),
+        meter.requests(),
+        retries(),
+        meter.rateLimited(),
+        meter.usage(),
+        Duration.ofNanos(System.nanoTime() - started),
+        meter.pace());
+  }
+
+  private void reflectOne(ChatModel model, Target target, ChatRequest chatRequest, String key) {
     String problem = null;
     for (int attempt = 1; attempt <= request.maxReplyAttempts(); attempt++) {
-      if (abort.get() != null) {
-        return;
+      if (stopped()) {
+        return; // left for the next run: nothing about this target was decided
+      }
+      if (attempt > 1) {
+        replyRetries.increment();
       }
       ChatResponse response;
       try {
-        requests.increment();
         response = model.complete(chatRequest);
+      } catch (RequestNotSentException e) {
+        return; // budget spent or run cancelled: not a failure of this target
       } catch (LlmException e) {
         if (stopsTheRun(e)) {
           abort.compareAndSet(null, e);
           return;
         }
-        fail(target, key, e.getMessage(), toReflect);
+        if (meter.stop() == RunMeter.Stop.CANCELLED) {
+          return; // interrupted by the cancellation, not a fault of the target
+        }
+        fail(target, key, e.getMessage());
         return;
       } catch (RuntimeException e) {
-        fail(target, key, "unexpected error: " + e, toReflect);
+        fail(target, key, "unexpected error: " + e);
         return;
       }
-      Usage usage = response.usage();
-      promptTokens.addAndGet(usage.promptTokens());
-      cachedTokens.addAndGet(usage.cachedPromptTokens());
-      completionTokens.addAndGet(usage.completionTokens());
       if (response.truncated()) {
-        problem = "reply cut off by the token limit (finish_reason \"length\"); raise maxTokens";
+        problem = "reply cut off by the token limit (finish_reason \"length\"); raise reflect.maxCompletionTokens";
       } else {
         try {
           Reflection reflection =
@@ -180,9 +244,8 @@ final class Reflector {
                   target.index(),
                   reflection,
                   response.content(),
-                  usage));
+                  response.usage()));
           reflected.increment();
-          listener.progress(settled.incrementAndGet(), toReflect);
           return;
         } catch (InvalidReplyException e) {
           problem = e.getMessage();
@@ -197,23 +260,26 @@ final class Reflector {
             "Unusable reply for " + TargetRef.of(target) + " (attempt " + attempt + "): " + problem);
       }
     }
-    fail(
-        target,
-        key,
-        problem + " (after " + request.maxReplyAttempts() + " attempts)",
-        toReflect);
+    fail(target, key, problem + " (after " + request.maxReplyAttempts() + " attempts)");
   }
 
-  private void fail(Target target, String key, String reason, long toReflect) {
+  private void fail(Target target, String key, String reason) {
     failureReasons.put(key, reason);
     failureList.add(TargetRef.of(target) + ": " + reason);
     listener.warn("Failed " + TargetRef.of(target) + ": " + reason);
-    listener.progress(settled.incrementAndGet(), toReflect);
   }
 
   /** Credentials refused or model unknown: every other request would fail the same way. */
   private static boolean stopsTheRun(LlmException e) {
     return e.status() == 401 || e.status() == 403 || e.status() == 404;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static void awaitQuietly(ExecutorService pool) {

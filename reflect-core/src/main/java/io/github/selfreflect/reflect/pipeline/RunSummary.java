@@ -13,10 +13,15 @@ import java.util.List;
  * @param failed targets whose replies stayed unusable
  * @param skipped targets left out because they were missing in partial offline mode
  * @param invalidRecords chat records skipped as invalid ({@code failOnInvalid=false})
- * @param requests chat-completion requests sent (transport retries not counted)
- * @param usage tokens spent by this run's requests
+ * @param requests HTTP requests sent by this run, retries included
+ * @param usage tokens spent by this run's requests, unusable replies included
  * @param missing the first missing targets (offline), at most {@link #LISTED} of them
  * @param failures the first failed targets with their reasons, at most {@link #LISTED}
+ * @param retries requests repeated: transport retries (429, 5xx, timeouts, broken bodies) and
+ *     re-asked unusable replies
+ * @param rateLimited 429 answers received
+ * @param datasetUsage what the reflections in the dataset cost when they were made (from the
+ *     cache, whichever run paid for them); the figure the manifest records
  */
 public record RunSummary(
     long conversations,
@@ -29,7 +34,10 @@ public record RunSummary(
     long requests,
     Usage usage,
     List<TargetRef> missing,
-    List<String> failures) {
+    List<String> failures,
+    long retries,
+    long rateLimited,
+    Usage datasetUsage) {
 
   /** How many missing or failed targets a summary names; the counts cover the rest. */
   public static final int LISTED = 50;
@@ -37,5 +45,12 @@ public record RunSummary(
   public RunSummary {
     missing = List.copyOf(missing);
     failures = List.copyOf(failures);
+  }
+
+  /** This summary with the dataset's usage, as the write pass sums it. */
+  public RunSummary withDatasetUsage(Usage usage) {
+    return new RunSummary(
+        conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
+        this.usage, missing, failures, retries, rateLimited, usage);
   }
 }

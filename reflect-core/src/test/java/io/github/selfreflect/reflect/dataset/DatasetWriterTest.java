@@ -279,4 +279,21 @@ class DatasetWriterTest {
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
+
+  @Test
+  void writesOnlyTheChosenFormatsAndAlwaysFailures() throws IOException {
+    writeFixture(dir); // an earlier build with every format
+    List<OutputFile> files;
+    try (DatasetWriter writer = DatasetWriter.open(dir, java.util.Set.of(DatasetFormat.SFT))) {
+      Target plain = plainTarget();
+      writer.write(plain, reflection(plain, "Correct and brief.", "", Verdict.KEEP));
+      files = writer.finish();
+    }
+    assertEquals(
+        List.of("failures.jsonl", "sft.jsonl"), files.stream().map(OutputFile::name).toList());
+    // The earlier build's other files are gone, so nothing stale can be packed by mistake.
+    assertFalse(Files.exists(dir.resolve("preference.jsonl")));
+    assertFalse(Files.exists(dir.resolve("reflections.jsonl")));
+    assertEquals(1, files.get(1).records());
+  }
 }

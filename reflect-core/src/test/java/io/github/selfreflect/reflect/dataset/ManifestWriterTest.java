@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +31,16 @@ class ManifestWriterTest {
         List.of(
             new OutputFile("sft.jsonl", 300, 3, "cc"),
             new OutputFile("failures.jsonl", 0, 0, "aa"),
-            new OutputFile("reflections.jsonl", 900, 3, "bb")));
+            new OutputFile("reflections.jsonl", 900, 3, "bb")),
+        List.of(
+            new SourceFile("sharegpt/day2.json", 40, "d2"),
+            new SourceFile("openai/logs.jsonl", 70, "d1")),
+        new Usage(1_000, 200, 300),
+        Pricing.parse("2.50,1.25,10.00"));
   }
 
   @Test
-  void rendersTheExpectedTextWithFilesSortedByName() {
+  void rendersTheExpectedTextWithFilesAndSourcesSortedByName() {
     assertEquals(
         """
         {
@@ -60,6 +67,17 @@ class ManifestWriterTest {
             "skipped": 1,
             "invalidRecords": 0
           },
+          "usage": {
+            "promptTokens": 1000,
+            "cachedPromptTokens": 200,
+            "completionTokens": 300,
+            "pricePerMillion": {
+              "input": 2.50,
+              "cachedInput": 1.25,
+              "output": 10.00
+            },
+            "cost": 0.005250
+          },
           "files": {
             "failures.jsonl": {
               "sha256": "aa",
@@ -75,6 +93,16 @@ class ManifestWriterTest {
               "sha256": "cc",
               "bytes": 300,
               "records": 3
+            }
+          },
+          "sources": {
+            "openai/logs.jsonl": {
+              "sha256": "d1",
+              "bytes": 70
+            },
+            "sharegpt/day2.json": {
+              "sha256": "d2",
+              "bytes": 40
             }
           }
         }
@@ -115,5 +143,52 @@ class ManifestWriterTest {
                 SamplingParameters.DEFAULTS,
                 new Manifest.Counts(0, 0, 0, 0, 0, 0, 0),
                 List.of(new OutputFile("a", 0, 0, "x"), new OutputFile("a", 1, 1, "y"))));
+  }
+
+  @Test
+  void aSourceListedTwiceIsRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Manifest(
+                    "0.1.0",
+                    new Manifest.Template("seed", "f"),
+                    "m",
+                    SamplingParameters.DEFAULTS,
+                    new Manifest.Counts(0, 0, 0, 0, 0, 0, 0),
+                    List.of(),
+                    List.of(new SourceFile("a.json", 0, "x"), new SourceFile("a.json", 1, "y"))));
+    assertEquals("source listed twice: a.json", e.getMessage());
+  }
+
+  @Test
+  void sourceFileDigestsTheBytesOfTheFile() throws IOException {
+    Path chat = dir.resolve("chat.jsonl");
+    Files.writeString(chat, "abc", UTF_8);
+    assertEquals(
+        new SourceFile(
+            "x/chat.jsonl", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        SourceFile.of("x/chat.jsonl", chat));
+  }
+
+  @Test
+  void theReaderGivesBackTheListedFiles() throws IOException {
+    Manifest manifest = manifest(SamplingParameters.DEFAULTS);
+    ManifestWriter.write(dir, manifest);
+    assertEquals(manifest.files(), ManifestReader.files(dir));
+  }
+
+  @Test
+  void theReaderRefusesAnotherFormatVersionNamingTheFile() throws IOException {
+    Files.writeString(dir.resolve("manifest.json"), "{\"formatVersion\": 2, \"files\": {}}", UTF_8);
+    IOException e = assertThrows(IOException.class, () -> ManifestReader.files(dir));
+    assertTrue(e.getMessage().startsWith(dir.resolve("manifest.json") + ": expected \"formatVersion\": 1, found 2"), e.getMessage());
+  }
+
+  @Test
+  void theReaderSaysWhenThereIsNoDataset() {
+    IOException e = assertThrows(IOException.class, () -> ManifestReader.files(dir));
+    assertTrue(e.getMessage().contains("run reflect:generate first"), e.getMessage());
   }
 }

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.cache.JsonlReflectionCache;
 import io.github.selfreflect.reflect.cache.JsonlReflectionCache.CompactionResult;
+import io.github.selfreflect.reflect.dataset.DatasetCard;
+import io.github.selfreflect.reflect.dataset.DatasetCardWriter;
+import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.dataset.DatasetWriter;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
@@ -19,7 +25,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +121,64 @@ class PipelinePassesTest {
     }
     assertTrue(Files.exists(dir.resolve("warm").resolve("manifest.json")));
     assertEquals(List.of(), warnings);
+  }
+
+  /** A request writing only {@code formats}, with a cache snapshot in {@code <out>-snapshot}. */
+  private ReflectRequest packaging(String out, OfflineMode offline, Set<DatasetFormat> formats) {
+    return new ReflectRequest(
+        dir.resolve("chats"), dir.resolve(out), dir.resolve("cache"), PromptTemplates.byId("seed"),
+        "m", SamplingParameters.DEFAULTS, offline, true, 2, 2, "test", HindsightWindow.ALL,
+        new DatasetOptions(formats, DatasetCard.DEFAULT, dir.resolve(out + "-snapshot")),
+        RunLimits.DEFAULT);
+  }
+
+  @Test
+  void theOnePassWarmBuildWritesTheReleaseOutputsOfTheWritePass() throws Exception {
+    // The write pass (cold) and the first pass (warm) are two code paths for one dataset: the
+    // chosen formats, the card, the cache snapshot, and the manifest's sources and usage.
+    writeChats(conversation("a", 2), conversation("b", 1));
+    Set<DatasetFormat> formats = EnumSet.of(DatasetFormat.SFT, DatasetFormat.REFLECTIONS);
+    RunSummary cold = run(packaging("cold", OfflineMode.OFF, formats));
+    RunSummary warm = run(packaging("warm", OfflineMode.STRICT, formats));
+    assertEquals(3, server.requestCount(), "the warm build sends nothing");
+    assertEquals(3, warm.cached());
+
+    assertTrue(cold.datasetUsage().completionTokens() > 0, cold.datasetUsage().toString());
+    assertEquals(cold.datasetUsage(), warm.datasetUsage());
+    for (String name : List.of(DatasetWriter.SFT, DatasetWriter.REFLECTIONS, DatasetWriter.FAILURES)) {
+      assertArrayEquals(output("cold", name), output("warm", name), name);
+    }
+    assertFalse(Files.exists(dir.resolve("warm").resolve(DatasetWriter.PREFERENCE)), "not chosen");
+    assertTrue(Files.exists(dir.resolve("warm").resolve(DatasetCardWriter.FILE_NAME)), "card");
+
+    Path snapshot = Path.of("v" + JsonlReflectionCache.FORMAT_VERSION, JsonlReflectionCache.FILE_NAME);
+    byte[] coldSnapshot = Files.readAllBytes(dir.resolve("cold-snapshot").resolve(snapshot));
+    assertEquals(3, new String(coldSnapshot, UTF_8).lines().count());
+    assertArrayEquals(coldSnapshot, Files.readAllBytes(dir.resolve("warm-snapshot").resolve(snapshot)));
+
+    ObjectMapper json = new ObjectMapper();
+    JsonNode coldManifest = json.readTree(output("cold", "manifest.json"));
+    JsonNode warmManifest = json.readTree(output("warm", "manifest.json"));
+    assertTrue(warmManifest.path("sources").has("logs.jsonl"), warmManifest.toString());
+    assertEquals(coldManifest.get("sources"), warmManifest.get("sources"));
+    assertEquals(coldManifest.get("usage"), warmManifest.get("usage"));
+    assertEquals(coldManifest.get("files"), warmManifest.get("files"));
+  }
+
+  @Test
+  void aWarmBuildThatFailsHalfwayLeavesNoSnapshotBehind() throws Exception {
+    writeChats(conversation("a", 2));
+    Set<DatasetFormat> formats = DatasetFormat.all();
+    run(packaging("first", OfflineMode.OFF, formats));
+    writeChats(conversation("a", 2), conversation("b", 1));
+
+    assertThrows(
+        ReflectFailureException.class, () -> run(packaging("strict", OfflineMode.STRICT, formats)));
+    Path snapshot = dir.resolve("strict-snapshot").resolve("v" + JsonlReflectionCache.FORMAT_VERSION);
+    try (var files = Files.list(snapshot)) {
+      assertEquals(List.of(), files.toList(), "the discarded first pass removes its partial snapshot");
+    }
+    assertFalse(Files.exists(dir.resolve("strict").resolve(DatasetCardWriter.FILE_NAME)));
   }
 
   @Test

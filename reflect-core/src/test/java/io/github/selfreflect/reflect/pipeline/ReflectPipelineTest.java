@@ -127,7 +127,8 @@ class ReflectPipelineTest {
     assertEquals(5, fake.requestCount(), "a rerun over the same inputs sends nothing");
     assertEquals(1, clientsBuilt.get(), "a fully cached run never builds a client");
     // The dataset files are the same bytes; the manifest lists them with the same digests and
-    // differs only in its counts of what each run did (5 reflected, then 5 cached).
+    // differs (like the card) only in its counts of what each run did (5 reflected, then 5
+    // cached).
     Map<String, String> secondOutputs = outputs();
     assertEquals(withoutManifest(firstOutputs), withoutManifest(secondOutputs));
     JsonNode firstManifest = JSON.readTree(firstOutputs.get("manifest.json"));
@@ -557,9 +558,11 @@ class ReflectPipelineTest {
     return files;
   }
 
+  /** The data files: without the manifest and the card, which also count what each run did. */
   private static Map<String, String> withoutManifest(Map<String, String> outputs) {
     Map<String, String> files = new TreeMap<>(outputs);
     files.remove("manifest.json");
+    assertNotNull(files.remove("README.md"), "a complete dataset has a card");
     assertEquals(4, files.size(), files::toString);
     return files;
   }

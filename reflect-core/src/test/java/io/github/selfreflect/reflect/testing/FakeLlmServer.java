@@ -72,6 +72,11 @@ public final class FakeLlmServer implements AutoCloseable {
   private final Map<String, AtomicInteger> kCounts = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, ConcurrentLinkedQueue<Fault>> faultsByK = new ConcurrentHashMap<>();
+  private final AtomicInteger rateLimitedCount = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private volatile Duration latency = Duration.ZERO;
+  private volatile RequestBucket bucket;
 
   /** A server that answers every seed prompt with {@link #seedReply(String)}. */
   public FakeLlmServer() {
@@ -147,6 +152,41 @@ public final class FakeLlmServer implements AutoCloseable {
   public int countFor(String k) {
     AtomicInteger n = kCounts.get(k);
     return n == null ? 0 : n.get();
+  }
+
+  /**
+   * Answers every chat request that is not rate-limited only after {@code latency}, as a model
+   * takes time to generate: for throughput tests. Faults and 429s are not delayed.
+   */
+  public FakeLlmServer latency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+    return this;
+  }
+
+  /**
+   * Limits chat requests to {@code perMinute}, as OpenAI enforces a limit: a bucket holding one
+   * second's worth of requests (at least one), refilled continuously. A request that finds it
+   * empty gets a 429 with {@code Retry-After} (whole seconds until the bucket holds a request,
+   * at least 1). With {@code headers}, every response also carries {@code
+   * x-ratelimit-limit-requests} (the bucket's size), {@code x-ratelimit-remaining-requests} and
+   * {@code x-ratelimit-reset-requests} (time until the bucket is full, e.g. {@code 250ms}).
+   */
+  public FakeLlmServer rateLimit(int perMinute, boolean headers) {
+    this.bucket = new RequestBucket(perMinute, headers);
+    return this;
+  }
+
+  /**
+   * The most chat requests that were being answered at the same moment (measured while {@link
+   * #latency} holds them).
+   */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  /** How many requests were answered with a 429 by {@link #rateLimit}. */
+  public int rateLimitedCount() {
+    return rateLimitedCount.get();
   }
 
   /** Makes the next chat request that has no per-K fault pending fail with {@code fault}. */
@@ -328,15 +368,88 @@ public final class FakeLlmServer implements AutoCloseable {
       } else {
         content = null;
       }
+      RequestBucket limit = bucket;
+      RequestBucket.Decision decision = limit == null ? null : limit.take(System.nanoTime());
+      if (decision != null && !decision.allowed()) {
+        rateLimitedCount.incrementAndGet();
+        MockResponse.Builder tooMany = Fault.status(429).respond(null).newBuilder()
+            .setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+        decision.headers().forEach(tooMany::setHeader);
+        return tooMany.build();
+      }
       Exchange exchange = new Exchange(call, json, content);
       if (fault != null) {
-        return fault.respond(exchange);
+        MockResponse spoiled = fault.respond(exchange);
+        if (decision == null || decision.headers().isEmpty()) {
+          return spoiled;
+        }
+        MockResponse.Builder withHeaders = spoiled.newBuilder();
+        decision.headers().forEach(withHeaders::setHeader);
+        return withHeaders.build();
       }
       if (content == null) {
         return error(400, "FakeLlmServer: no line \"K\": \"'...'\", in any message",
             "invalid_request_error", null);
       }
-      return exchange.completion(content, "stop");
+      MockResponse.Builder reply = exchange.completion(content, "stop").newBuilder();
+      if (decision != null) {
+        decision.headers().forEach(reply::setHeader);
+      }
+      // Sleeping here rather than with a response delay keeps the request counted as in flight
+      // for its whole latency; each connection has its own thread, so others are not held up.
+      int now = inFlight.incrementAndGet();
+      maxInFlight.accumulateAndGet(now, Math::max);
+      try {
+        Duration delay = latency;
+        if (!delay.isZero()) {
+          Thread.sleep(delay.toMillis(), (int) (delay.toNanos() % 1_000_000));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        inFlight.decrementAndGet();
+      }
+      return reply.build();
+    }
+  }
+
+  /** The bucket of {@link #rateLimit}: one second's worth of requests, refilled continuously. */
+  private static final class RequestBucket {
+    record Decision(boolean allowed, long retryAfterSeconds, Map<String, String> headers) {}
+
+    private final double perSecond;
+    private final double capacity;
+    private final boolean headers;
+    private double tokens;
+    private long updatedAt;
+
+    RequestBucket(int perMinute, boolean headers) {
+      if (perMinute < 1) {
+        throw new IllegalArgumentException("perMinute must be at least 1");
+      }
+      this.perSecond = perMinute / 60.0;
+      this.capacity = Math.max(1, Math.floor(perSecond));
+      this.headers = headers;
+      this.tokens = capacity;
+      this.updatedAt = System.nanoTime();
+    }
+
+    synchronized Decision take(long now) {
+      tokens = Math.min(capacity, tokens + (now - updatedAt) / 1e9 * perSecond);
+      updatedAt = now;
+      boolean allowed = tokens >= 1;
+      if (allowed) {
+        tokens -= 1;
+      }
+      Map<String, String> h = new LinkedHashMap<>();
+      if (headers) {
+        h.put("x-ratelimit-limit-requests", Long.toString((long) capacity));
+        h.put("x-ratelimit-remaining-requests", Long.toString((long) Math.floor(tokens)));
+        long resetMs = (long) Math.ceil((capacity - tokens) / perSecond * 1000);
+        h.put("x-ratelimit-reset-requests", resetMs + "ms");
+      }
+      long retryAfter = (long) Math.max(1, Math.ceil((1 - tokens) / perSecond));
+      return new Decision(allowed, retryAfter, h);
     }
   }
 
@@ -518,6 +631,21 @@ public final class FakeLlmServer implements AutoCloseable {
       return of("connection reset", exchange ->
           completionBuilder(exchange, exchange.contentOrPlaceholder(), "stop")
               .onResponseStart(new SocketEffect.CloseSocket()));
+    }
+
+    /**
+     * A 200 whose JSON body stops halfway, with a {@code Content-Length} that matches what is
+     * sent: the HTTP exchange is complete, the JSON is not (a proxy that cut the upstream reply).
+     */
+    public static Fault truncatedBody() {
+      return of("truncated body", exchange -> {
+        String full = exchange.completionBody(exchange.contentOrPlaceholder(), "stop", true)
+            .toString();
+        return new MockResponse.Builder()
+            .code(200)
+            .setHeader("Content-Type", "application/json")
+            .body(full.substring(0, full.length() / 2));
+      });
     }
 
     /** A 200 whose body is an HTML page, as an overloaded gateway sends. */

@@ -1,8 +1,10 @@
 package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.pipeline.DatasetOptions;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
+import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import java.io.File;
@@ -76,13 +78,14 @@ abstract class AbstractReflectMojo extends AbstractMojo {
   protected Double temperature;
 
   /**
-   * The most tokens a reply may have ({@code max_tokens}); unset leaves the endpoint's default. A
-   * reply cut off at this limit is a failure, not a result. Part of the cache key.
+   * The most tokens a reply may have (sent as {@code max_tokens}); unset leaves the endpoint's
+   * default. A reply cut off at this limit is retried, then a failure, never a result. Part of the
+   * cache key. (Not to be confused with {@code reflect.maxTokens}, the budget of a whole run.)
    *
    * @since 0.1.0
    */
-  @Parameter(property = "reflect.maxTokens")
-  protected Integer maxTokens;
+  @Parameter(property = "reflect.maxCompletionTokens")
+  protected Integer maxCompletionTokens;
 
   /**
    * How many exchanges after a target the model is shown as hindsight; {@code 0} (the default)
@@ -136,8 +139,22 @@ abstract class AbstractReflectMojo extends AbstractMojo {
   /** The goal's work, once {@code reflect.skip} has been checked. */
   abstract void run() throws MojoExecutionException, MojoFailureException;
 
-  /** The core's request from the shared parameters and the goal's own. */
+  /**
+   * The core's request for a goal that only reads the corpus and the cache (status, compact): the
+   * same cache keys as {@code reflect:generate}, default dataset options, no limits.
+   */
   ReflectRequest request(OfflineMode mode, int concurrency, int maxReplyAttempts)
+      throws MojoFailureException {
+    return request(mode, concurrency, maxReplyAttempts, DatasetOptions.DEFAULT, RunLimits.DEFAULT);
+  }
+
+  /** The core's request from the shared parameters and the goal's own. */
+  ReflectRequest request(
+      OfflineMode mode,
+      int concurrency,
+      int maxReplyAttempts,
+      DatasetOptions dataset,
+      RunLimits limits)
       throws MojoFailureException {
     requireAtLeast("reflect.window", window, 0);
     PromptTemplate promptTemplate;
@@ -153,13 +170,15 @@ abstract class AbstractReflectMojo extends AbstractMojo {
           cacheDirectory.toPath(),
           promptTemplate,
           model,
-          new SamplingParameters(temperature, maxTokens),
+          new SamplingParameters(temperature, maxCompletionTokens),
           mode,
           failOnInvalid,
           concurrency,
           maxReplyAttempts,
           plugin == null ? "unknown" : plugin.getVersion(),
-          window);
+          window,
+          dataset,
+          limits);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
     }

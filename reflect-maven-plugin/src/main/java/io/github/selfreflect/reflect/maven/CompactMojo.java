@@ -46,7 +46,7 @@ public final class CompactMojo extends AbstractReflectMojo {
           CacheCompaction.compact(
               request(OfflineMode.STRICT, 1, 1),
               prune,
-              new MavenReflectListener(getLog(), System::nanoTime));
+              new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
     } catch (CacheCompaction.PruneRefusedException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (InvalidChatException e) {

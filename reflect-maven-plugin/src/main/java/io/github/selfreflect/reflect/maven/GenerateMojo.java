@@ -1,17 +1,33 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.cache.BaselineCache;
+import io.github.selfreflect.reflect.cache.InvalidBaselineException;
+import io.github.selfreflect.reflect.cache.UnsupportedCacheFormatException;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
+import io.github.selfreflect.reflect.dataset.DatasetCard;
+import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
+import io.github.selfreflect.reflect.llm.Pricing;
+import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.pipeline.BudgetAction;
+import io.github.selfreflect.reflect.pipeline.DatasetOptions;
+import io.github.selfreflect.reflect.pipeline.FailureThreshold;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
+import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.inject.Inject;
 import okhttp3.HttpUrl;
@@ -21,12 +37,17 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * Reflects every assistant turn of the chat logs that later turns can improve, and writes the
- * training data: {@code sft.jsonl}, {@code preference.jsonl}, {@code reflections.jsonl}, {@code
- * failures.jsonl} and {@code manifest.json}.
+ * training data: {@code sft.jsonl}, {@code preference.jsonl}, {@code reflections.jsonl} (as chosen
+ * by {@code reflect.formats}), {@code failures.jsonl}, the dataset card {@code README.md} and
+ * {@code manifest.json}; and the cache entries the dataset was made from, for {@code
+ * reflect:package} to release. With {@code reflect.baseline} the cache is first seeded from an
+ * earlier release's {@code reflect-cache} artifact.
  *
  * <p>Each reflection is cached as soon as it arrives, so a rerun over the same inputs sends no
  * request, and an edited message re-reflects only the targets whose prompt contains it. Offline
@@ -76,12 +97,93 @@ public final class GenerateMojo extends AbstractReflectMojo {
   private String apiKeyEnvironmentVariable;
 
   /**
-   * Requests in flight at once.
+   * Requests in flight at once. The run also paces itself to the provider's rate limit: a 429
+   * slows every request down (honouring {@code Retry-After} and OpenAI's {@code x-ratelimit-*}
+   * headers), and the pace then creeps back up, so it settles just under the limit.
    *
    * @since 0.1.0
    */
   @Parameter(property = "reflect.concurrency", defaultValue = "8")
   private int concurrency;
+
+  /**
+   * A hard cap on requests sent per minute, retries included, whatever the server allows; unset
+   * or 0 means none (the adaptive pace alone).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxRequestsPerMinute")
+  private Integer maxRequestsPerMinute;
+
+  /**
+   * A hard cap on tokens (prompt and reply) spent per minute; unset or 0 means none. Each request
+   * is charged an estimate when sent and its real usage when it returns.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxTokensPerMinute")
+  private Integer maxTokensPerMinute;
+
+  /**
+   * The most HTTP requests this run sends, retries included; unset or 0 means no limit. When it
+   * is reached the run stops sending, keeps every reply received (they are cached) and acts as
+   * {@code onBudget} says.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxRequests")
+  private Long maxRequests;
+
+  /**
+   * The most tokens (prompt and reply, as the API's {@code usage} reports them) this run spends;
+   * unset or 0 means no limit. A request is sent only while the tokens spent plus the estimates
+   * of the requests in flight stay under it. When it is reached the run stops sending and acts
+   * as {@code onBudget} says.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxTokens")
+  private Long maxTokens;
+
+  /**
+   * What a run does when {@code maxRequests} or {@code maxTokens} is reached: {@code fail} (the
+   * build fails saying how many targets remain; the next build resumes from the cache) or {@code
+   * partial} (the dataset of what is there is written, with a warning).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.onBudget", defaultValue = "fail")
+  private String onBudget;
+
+  /**
+   * How many targets may fail (replies that stayed unusable, requests that failed after every
+   * retry) before the build fails: a count such as {@code 10}, or a share of all targets such as
+   * {@code 5%}. Either way every success is cached first and every failure is listed in {@code
+   * failures.jsonl}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxFailures", defaultValue = "0")
+  private String maxFailures;
+
+  /**
+   * Your prices per million tokens, as {@code input,cachedInput,output} (e.g. {@code
+   * 2.50,1.25,10.00}), to turn the token usage into a cost in the summary and the manifest. No
+   * prices are built in: they change and differ per provider, model and contract.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.pricing")
+  private String pricing;
+
+  /**
+   * Seconds that Ctrl-C (or any JVM shutdown) waits for the requests in flight to return and be
+   * cached before the build exits. Nothing new is sent once Ctrl-C is pressed.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.shutdownGrace", defaultValue = "10")
+  private int shutdownGraceSeconds;
 
   /**
    * How many times one target is asked when its reply is unusable (not JSON, K changed, cut off)
@@ -109,11 +211,93 @@ public final class GenerateMojo extends AbstractReflectMojo {
   @Parameter(property = "reflect.timeout", defaultValue = "300")
   private int timeoutSeconds;
 
+  /**
+   * The training-data files to write, comma-separated: any of {@code sft}, {@code preference},
+   * {@code reflections}. {@code failures.jsonl}, {@code manifest.json} and the dataset card
+   * {@code README.md} are always written.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.formats", defaultValue = "sft,preference,reflections")
+  private String formats;
+
+  /**
+   * The licence of the data, as a Hugging Face licence identifier ({@code apache-2.0}, {@code
+   * cc-by-4.0}, {@code mit}, {@code other}, ...), written to the dataset card. The default says
+   * honestly that nobody has stated one.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.license", defaultValue = DatasetCard.DEFAULT_LICENSE)
+  private String license;
+
+  /**
+   * The languages of the conversations, comma-separated ISO 639 codes ({@code en}, {@code de}),
+   * written to the dataset card.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.language", defaultValue = DatasetCard.DEFAULT_LANGUAGE)
+  private String language;
+
+  /**
+   * The dataset's name on its card.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.datasetTitle", defaultValue = "${project.name}")
+  private String datasetTitle;
+
+  /**
+   * The paragraph under the name on the dataset card.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.datasetDescription", defaultValue = "${project.description}")
+  private String datasetDescription;
+
+  /**
+   * Where the cache entries the dataset was made from are written, in corpus order, for {@code
+   * reflect:package} to release (classifier {@code reflect-cache}).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(
+      property = "reflect.cacheSnapshotDirectory",
+      defaultValue = "${project.build.directory}/reflect-cache")
+  private File cacheSnapshotDirectory;
+
+  /**
+   * An earlier release of this project (same groupId and artifactId) whose {@code reflect-cache}
+   * artifact seeds the cache before reflecting: a version such as {@code 1.0}, or {@code LATEST}
+   * for the newest release other than this version (none yet: no baseline). It is resolved from
+   * the configured repositories, so a fresh clone with no committed cache pays only for targets
+   * that are new since that release. Records already in the cache win.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.baseline")
+  private String baseline;
+
+  /**
+   * The largest inflated records file a baseline archive may hold; a larger one is refused (an
+   * archive from a repository is untrusted input).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.baselineMaxBytes", defaultValue = "4294967296")
+  private long baselineMaxBytes;
+
+  @Parameter(defaultValue = "${project}", readonly = true)
+  private MavenProject project;
+
   private final SettingsDecrypter settingsDecrypter;
+  private final RepositorySystem repositorySystem;
 
   @Inject
-  public GenerateMojo(SettingsDecrypter settingsDecrypter) {
+  public GenerateMojo(SettingsDecrypter settingsDecrypter, RepositorySystem repositorySystem) {
     this.settingsDecrypter = settingsDecrypter;
+    this.repositorySystem = repositorySystem;
   }
 
   @Override
@@ -124,15 +308,21 @@ public final class GenerateMojo extends AbstractReflectMojo {
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     ReflectRequest request = request();
+    seedFromBaseline();
     ReflectPipeline pipeline =
         new ReflectPipeline(
-            request, chatModel(), new MavenReflectListener(getLog(), System::nanoTime));
+            request,
+            chatModel(),
+            new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
+    long started = System.nanoTime();
+    Thread onCtrlC = ShutdownCancel.register(pipeline, Duration.ofSeconds(shutdownGraceSeconds), getLog());
     try {
       RunSummary summary = pipeline.run();
-      logSummary(summary);
+      logSummary(summary, request, System.nanoTime() - started);
+      getLog().info("Dataset written to " + outputDirectory);
     } catch (ReflectFailureException e) {
       if (e.summary() != null) {
-        logSummary(e.summary());
+        logSummary(e.summary(), request, System.nanoTime() - started);
       }
       throw new MojoFailureException(e.getMessage(), e);
     } catch (InvalidChatException e) {
@@ -145,6 +335,8 @@ public final class GenerateMojo extends AbstractReflectMojo {
           e);
     } catch (UncheckedIOException | IOException e) {
       throw new MojoExecutionException("reflect:generate failed: " + e.getMessage(), e);
+    } finally {
+      ShutdownCancel.unregister(onCtrlC);
     }
   }
 
@@ -165,11 +357,127 @@ public final class GenerateMojo extends AbstractReflectMojo {
     if (mode == OfflineMode.OFF && session != null && session.isOffline()) {
       mode = OfflineMode.STRICT;
     }
-    return request(mode, concurrency, maxReplyAttempts);
+    return request(mode, concurrency, maxReplyAttempts, datasetOptions(), limits());
+  }
+
+  private RunLimits limits() throws MojoFailureException {
+    AdaptiveRateLimiter.Caps caps;
+    try {
+      caps =
+          new AdaptiveRateLimiter.Caps(
+              maxRequestsPerMinute == null ? 0 : maxRequestsPerMinute,
+              maxTokensPerMinute == null ? 0 : maxTokensPerMinute);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.maxRequestsPerMinute / reflect.maxTokensPerMinute: " + e.getMessage(), e);
+    }
+    BudgetAction budgetAction = parse("reflect.onBudget", () -> BudgetAction.parse(onBudget));
+    FailureThreshold threshold =
+        parse("reflect.maxFailures", () -> FailureThreshold.parse(maxFailures));
+    Pricing prices = pricing == null || pricing.isBlank()
+        ? null
+        : parse("reflect.pricing", () -> Pricing.parse(pricing));
+    if ((maxRequests != null && maxRequests < 0) || (maxTokens != null && maxTokens < 0)) {
+      throw new MojoFailureException(
+          "reflect.maxRequests and reflect.maxTokens must not be negative (0 means no limit)");
+    }
+    return new RunLimits(
+        caps,
+        maxRequests == null ? 0 : maxRequests,
+        maxTokens == null ? 0 : maxTokens,
+        budgetAction,
+        threshold,
+        prices);
+  }
+
+  private static <T> T parse(String property, Supplier<T> parser) throws MojoFailureException {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(property + ": " + e.getMessage(), e);
+    }
+  }
+
+  private DatasetOptions datasetOptions() throws MojoFailureException {
+    Set<DatasetFormat> chosen;
+    try {
+      chosen = DatasetFormat.parseList(formats);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("reflect.formats: " + e.getMessage(), e);
+    }
+    DatasetCard card;
+    try {
+      card =
+          new DatasetCard(
+              title(),
+              datasetDescription,
+              license,
+              DatasetCard.parseLanguages(language));
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.license / reflect.language: " + e.getMessage(), e);
+    }
+    return new DatasetOptions(
+        chosen, card, cacheSnapshotDirectory == null ? null : cacheSnapshotDirectory.toPath());
+  }
+
+  /** The card's title: the configured one, else the project's name, else its artifactId. */
+  private String title() {
+    if (datasetTitle != null && !datasetTitle.isBlank()) {
+      return datasetTitle;
+    }
+    return project != null ? project.getArtifactId() : DatasetCard.DEFAULT.title();
+  }
+
+  /** With {@code reflect.baseline}: adds the earlier release's reflections to the local cache. */
+  private void seedFromBaseline() throws MojoFailureException, MojoExecutionException {
+    if (baseline == null || baseline.isBlank()) {
+      return;
+    }
+    if (project == null || session == null) {
+      throw new MojoExecutionException("reflect.baseline needs a Maven project and session");
+    }
+    if (baselineMaxBytes < 1) {
+      throw new MojoFailureException(
+          "reflect.baselineMaxBytes must be at least 1, found " + baselineMaxBytes);
+    }
+    Optional<BaselineResolver.Resolved> resolved =
+        new BaselineResolver(
+                repositorySystem,
+                session.getRepositorySession(),
+                project.getRemoteProjectRepositories())
+            .resolve(project.getGroupId(), project.getArtifactId(), baseline.strip(), project.getVersion());
+    if (resolved.isEmpty()) {
+      getLog().info("reflect.baseline=LATEST: no earlier release found; starting from the cache as it is");
+      return;
+    }
+    try {
+      BaselineCache.Result result =
+          BaselineCache.seed(
+              resolved.get().file().toPath(),
+              cacheDirectory.toPath(),
+              baselineMaxBytes,
+              getLog()::warn);
+      getLog()
+          .info(
+              String.format(
+                  "Baseline %s: %d reflections, %d added to the cache%s",
+                  resolved.get().coordinates(),
+                  result.offered(),
+                  result.added(),
+                  result.droppedLines() > 0
+                      ? ", " + result.droppedLines() + " damaged lines skipped"
+                      : ""));
+    } catch (InvalidBaselineException | UnsupportedCacheFormatException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "reflect.baseline: reading " + resolved.get().file() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The client is built only if a request has to be sent: a cached or offline run needs no key. */
-  private Supplier<ChatModel> chatModel() throws MojoFailureException {
+  private Function<RequestGate, ChatModel> chatModel() throws MojoFailureException {
     HttpUrl endpoint = HttpUrl.parse(baseUrl);
     if (endpoint == null) {
       throw new MojoFailureException(
@@ -190,7 +498,7 @@ public final class GenerateMojo extends AbstractReflectMojo {
             endpoint,
             session == null ? null : session.getSettings(),
             settingsDecrypter);
-    return () -> {
+    return gate -> {
       if (apiKey == null && "api.openai.com".equals(endpoint.host())) {
         getLog()
             .warn(
@@ -204,28 +512,21 @@ public final class GenerateMojo extends AbstractReflectMojo {
           .httpClient(http)
           .readTimeout(Duration.ofSeconds(timeoutSeconds))
           .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
+          .requestGate(gate)
+          .maxConcurrentRequests(concurrency)
           .retryListener(
               (attempt, reason, delay) ->
-                  getLog().info("Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): " + reason))
+                  getLog()
+                      .debug(
+                          "Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): "
+                              + reason))
           .build();
     };
   }
 
-  private void logSummary(RunSummary s) {
-    getLog()
-        .info(
-            String.format(
-                "Reflect: %d conversations, %d targets: %d cached, %d reflected, %d failed, %d"
-                    + " skipped; %d requests sent (%d prompt + %d completion tokens)",
-                s.conversations(),
-                s.targets(),
-                s.cached(),
-                s.reflected(),
-                s.failed(),
-                s.skipped(),
-                s.requests(),
-                s.usage().promptTokens(),
-                s.usage().completionTokens()));
-    getLog().info("Dataset written to " + outputDirectory);
+  private void logSummary(RunSummary s, ReflectRequest request, long elapsedNanos) {
+    for (String line : RunReport.lines(s, request.limits().pricing(), elapsedNanos)) {
+      getLog().info(line);
+    }
   }
 }

@@ -58,7 +58,7 @@ public final class StatusMojo extends AbstractReflectMojo {
           ReflectStatus.of(
               request(OfflineMode.STRICT, 1, 1),
               TokenEstimator.forModel(model),
-              json ? quietListener() : new MavenReflectListener(getLog(), System::nanoTime));
+              json ? quietListener() : new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
     } catch (UncheckedIOException | IOException e) {
       throw new MojoExecutionException("reflect:status failed: " + e.getMessage(), e);
     }

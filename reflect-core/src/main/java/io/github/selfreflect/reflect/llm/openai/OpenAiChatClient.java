@@ -2,11 +2,16 @@ package io.github.selfreflect.reflect.llm.openai;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
+import io.github.selfreflect.reflect.llm.AttemptResult;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.llm.ChatResponse;
 import io.github.selfreflect.reflect.llm.LlmException;
 import io.github.selfreflect.reflect.llm.LlmRejectedException;
 import io.github.selfreflect.reflect.llm.LlmRetriesExhaustedException;
+import io.github.selfreflect.reflect.llm.RateLimitInfo;
+import io.github.selfreflect.reflect.llm.RequestGate;
+import io.github.selfreflect.reflect.llm.TokenEstimate;
+import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -43,6 +51,11 @@ import okhttp3.Response;
  *
  * <p>Exception messages and retry reasons never contain the API key, even when a server echoes the
  * {@code Authorization} header into its error body: the key is replaced by {@value #REDACTED}.
+ *
+ * <p>Every attempt, retries included, passes through the {@link RequestGate} given to the builder:
+ * the run's shared rate limiter, counters and budgets. The gate is told each attempt's status,
+ * {@code Retry-After}, {@code x-ratelimit-*} headers and usage, so that a 429 seen here slows every
+ * other request of the run.
  *
  * <p>Instances are immutable and thread-safe; share one per endpoint so that its connection pool
  * is shared too.
@@ -79,6 +92,7 @@ public final class OpenAiChatClient implements ChatModel {
   private final Headers headers;
   private final RetryPolicy retryPolicy;
   private final RetryListener retryListener;
+  private final RequestGate gate;
   private final Sleeper sleeper;
   private final Random random;
   private final Clock clock;
@@ -90,13 +104,23 @@ public final class OpenAiChatClient implements ChatModel {
         "POST " + endpoint.newBuilder().username("").password("").build();
     this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
-    this.http =
+    OkHttpClient.Builder http =
         base.newBuilder()
             .connectTimeout(b.connectTimeout)
             .readTimeout(b.readTimeout)
             .callTimeout(b.callTimeout)
-            .retryOnConnectionFailure(false)
-            .build();
+            .retryOnConnectionFailure(false);
+    if (b.maxConcurrentRequests > 0) {
+      // OkHttp keeps 5 idle connections and lets 5 asynchronous calls run per host by default:
+      // with more requests in flight, every burst would open fresh connections and close them
+      // again. Keep one warm connection per request in flight (HTTP/2 multiplexes them anyway).
+      Dispatcher dispatcher = new Dispatcher();
+      dispatcher.setMaxRequests(Math.max(64, b.maxConcurrentRequests));
+      dispatcher.setMaxRequestsPerHost(b.maxConcurrentRequests);
+      http.dispatcher(dispatcher)
+          .connectionPool(new ConnectionPool(b.maxConcurrentRequests, 5, TimeUnit.MINUTES));
+    }
+    this.http = http.build();
     Headers.Builder h = new Headers.Builder();
     h.set("User-Agent", USER_AGENT);
     h.set("Accept", "application/json");
@@ -107,6 +131,7 @@ public final class OpenAiChatClient implements ChatModel {
     this.headers = h.build();
     this.retryPolicy = b.retryPolicy;
     this.retryListener = b.retryListener;
+    this.gate = b.gate;
     this.sleeper = b.sleeper;
     this.random = b.seed == null ? new Random() : new Random(b.seed);
     this.clock = b.clock;
@@ -141,8 +166,27 @@ public final class OpenAiChatClient implements ChatModel {
             .headers(headers)
             .post(RequestBody.create(body, JSON))
             .build();
+    long estimatedTokens = TokenEstimate.of(request);
     for (int attempt = 1; ; attempt++) {
+      long sentAt;
+      try {
+        sentAt = gate.beforeAttempt(attempt, estimatedTokens);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interrupted(attempt - 1, e);
+      }
       Outcome outcome = send(httpRequest);
+      if (!outcome.interrupted()) {
+        gate.afterAttempt(
+            new AttemptResult(
+                attempt,
+                sentAt,
+                outcome.status(),
+                outcome.retryAfter(),
+                outcome.limits(),
+                outcome.response() == null ? Usage.NONE : outcome.response().usage(),
+                estimatedTokens));
+      }
       if (outcome.response() != null) {
         return outcome.response();
       }
@@ -178,6 +222,7 @@ public final class OpenAiChatClient implements ChatModel {
   private Outcome send(Request request) {
     try (Response response = http.newCall(request).execute()) {
       int status = response.code();
+      RateLimitInfo limits = RateLimitHeaders.parse(response.headers());
       String text;
       try {
         text = response.body().string();
@@ -186,29 +231,30 @@ public final class OpenAiChatClient implements ChatModel {
           return Outcome.interrupted(e);
         }
         return Outcome.retry(status, redact("returned " + status + " but the body failed: "
-            + describe(e)), e, null);
+            + describe(e)), e, null, limits);
       }
       if (status >= 200 && status < 300) {
         try {
-          return Outcome.success(ChatCompletionParser.parse(text));
+          return Outcome.success(status, ChatCompletionParser.parse(text), limits);
         } catch (MalformedResponseException e) {
           return Outcome.retry(status, redact("returned " + status + " with " + e.getMessage()),
-              e.getCause(), null);
+              e.getCause(), null, limits);
         }
       }
       ServerError error = ServerError.of(text);
       String reason = redact("returned " + status + ": " + error.message());
       if (isRetryable(status)) {
+        Duration retryAfter = RetryAfter.parse(response.headers(), clock.instant());
         return Outcome.retry(status, reason, null,
-            RetryAfter.parse(response.headers(), clock.instant()));
+            retryAfter == null ? null : retryPolicy.capRetryAfter(retryAfter), limits);
       }
-      return Outcome.reject(status, reason, redact(error.type()), redact(error.code()));
+      return Outcome.reject(status, reason, redact(error.type()), redact(error.code()), limits);
     } catch (IOException e) {
       if (Thread.currentThread().isInterrupted()
           || (e instanceof InterruptedIOException && "interrupted".equals(e.getMessage()))) {
         return Outcome.interrupted(e);
       }
-      return Outcome.retry(0, redact(describe(e)), e, null);
+      return Outcome.retry(0, redact(describe(e)), e, null, RateLimitInfo.NONE);
     }
   }
 
@@ -274,22 +320,27 @@ public final class OpenAiChatClient implements ChatModel {
       Throwable cause,
       Duration retryAfter,
       String errorType,
-      String errorCode) {
+      String errorCode,
+      RateLimitInfo limits) {
 
-    static Outcome success(ChatResponse response) {
-      return new Outcome(response, false, false, 0, null, null, null, null, null);
+    static Outcome success(int status, ChatResponse response, RateLimitInfo limits) {
+      return new Outcome(response, false, false, status, null, null, null, null, null, limits);
     }
 
-    static Outcome retry(int status, String reason, Throwable cause, Duration retryAfter) {
-      return new Outcome(null, true, false, status, reason, cause, retryAfter, null, null);
+    static Outcome retry(
+        int status, String reason, Throwable cause, Duration retryAfter, RateLimitInfo limits) {
+      return new Outcome(null, true, false, status, reason, cause, retryAfter, null, null, limits);
     }
 
-    static Outcome reject(int status, String reason, String errorType, String errorCode) {
-      return new Outcome(null, false, false, status, reason, null, null, errorType, errorCode);
+    static Outcome reject(
+        int status, String reason, String errorType, String errorCode, RateLimitInfo limits) {
+      return new Outcome(
+          null, false, false, status, reason, null, null, errorType, errorCode, limits);
     }
 
     static Outcome interrupted(Throwable cause) {
-      return new Outcome(null, false, true, 0, "interrupted", cause, null, null, null);
+      return new Outcome(
+          null, false, true, 0, "interrupted", cause, null, null, null, RateLimitInfo.NONE);
     }
   }
 
@@ -308,6 +359,8 @@ public final class OpenAiChatClient implements ChatModel {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Long seed;
     private RetryListener retryListener = RetryListener.NONE;
+    private RequestGate gate = RequestGate.OPEN;
+    private int maxConcurrentRequests;
     private Clock clock = Clock.systemUTC();
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
@@ -325,6 +378,8 @@ public final class OpenAiChatClient implements ChatModel {
       b.sleeper = sleeper;
       b.seed = seed;
       b.retryListener = retryListener;
+      b.gate = gate;
+      b.maxConcurrentRequests = maxConcurrentRequests;
       b.clock = clock;
       b.extraHeaders.putAll(extraHeaders);
       return b;
@@ -416,6 +471,27 @@ public final class OpenAiChatClient implements ChatModel {
     /** Told about every retry; default {@link RetryListener#NONE}. */
     public Builder retryListener(RetryListener listener) {
       this.retryListener = Objects.requireNonNull(listener, "retryListener");
+      return this;
+    }
+
+    /**
+     * What every attempt passes through: the run's shared rate limiter, counters and budgets.
+     * Default {@link RequestGate#OPEN}.
+     */
+    public Builder requestGate(RequestGate gate) {
+      this.gate = Objects.requireNonNull(gate, "requestGate");
+      return this;
+    }
+
+    /**
+     * How many requests the caller keeps in flight at once: the connection pool keeps that many
+     * connections warm. Zero (the default) keeps the HTTP client's own pool settings.
+     */
+    public Builder maxConcurrentRequests(int requests) {
+      if (requests < 0) {
+        throw new IllegalArgumentException("maxConcurrentRequests must not be negative");
+      }
+      this.maxConcurrentRequests = requests;
       return this;
     }
 

@@ -1,0 +1,64 @@
+package io.github.selfreflect.reflect.pipeline;
+
+import io.github.selfreflect.reflect.llm.Usage;
+import java.time.Duration;
+
+/**
+ * Where a run stands, as the request pass reports it at a steady cadence.
+ *
+ * @param targets all targets of the corpus
+ * @param cached targets the cache already had when the run started
+ * @param toReflect targets this run has to request
+ * @param reflected targets reflected so far
+ * @param failed targets failed so far
+ * @param requests HTTP requests sent so far, retries included
+ * @param retries requests repeated so far: transport retries and re-asked unusable replies
+ * @param rateLimited 429 answers so far
+ * @param usage tokens spent so far
+ * @param elapsed time since the request pass began
+ * @param pace the current pace in requests per second, infinite when unpaced
+ */
+public record RunProgress(
+    long targets,
+    long cached,
+    long toReflect,
+    long reflected,
+    long failed,
+    long requests,
+    long retries,
+    long rateLimited,
+    Usage usage,
+    Duration elapsed,
+    double pace) {
+
+  /** Targets settled this run, reflected or failed. */
+  public long settled() {
+    return reflected + failed;
+  }
+
+  /** Targets done: cached before the run, or settled by it. */
+  public long done() {
+    return cached + settled();
+  }
+
+  /** Share of all targets done, 0 to 100. */
+  public double percent() {
+    return targets == 0 ? 100 : 100.0 * done() / targets;
+  }
+
+  /** Requests per second since the pass began. */
+  public double requestsPerSecond() {
+    double seconds = elapsed.toNanos() / 1e9;
+    return seconds <= 0 ? 0 : requests / seconds;
+  }
+
+  /** The time left at the rate so far, or null before anything settled. */
+  public Duration eta() {
+    long settled = settled();
+    if (settled == 0) {
+      return null;
+    }
+    long left = Math.max(0, toReflect - settled);
+    return Duration.ofNanos((long) ((double) elapsed.toNanos() * left / settled));
+  }
+}

@@ -1,0 +1,2 @@
+io.github.selfreflect.reflect.maven.it.ItServers.start(basedir)
+return true
