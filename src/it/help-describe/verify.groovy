@@ -12,13 +12,13 @@ descriptor.mojos.mojo.each { mojo ->
     [(propertyOf[p.name.text()] - '${' - '}'): p.since.text()]
   }
 }
-assert goals.keySet().containsAll(['generate', 'status', 'compact', 'package']) : "goals: ${goals.keySet()}"
+assert goals.keySet().containsAll(['generate', 'status', 'compact', 'package', 'evaluate']) : "goals: ${goals.keySet()}"
 
 // The descriptor must hold every reflect.* property the sources declare, so that a parameter the
 // descriptor lost (or a goal missing from it) fails here too.
 def sourceDir = new File(basedir, '../../../src/main/java/io/github/selfreflect/reflect/maven')
 def declared = sourceDir.listFiles().findAll { it.name.endsWith('Mojo.java') }.collectMany { source ->
-  (source.text =~ /property = "(reflect\.[A-Za-z]+)"/).collect { it[1] }
+  (source.text =~ /property = "(reflect\.[A-Za-z.]+)"/).collect { it[1] }
 } as Set
 def described = goals.values().collectMany { it.keySet() } as Set
 assert declared.size() >= 30 : "found only ${declared}"
@@ -29,6 +29,11 @@ assert described == declared : "in the sources but not the descriptor: ${declare
    'reflect.maxCompletionTokens', 'reflect.skip'].each { property ->
     assert goals[goal].containsKey(property) : "reflect:${goal} lacks ${property}"
   }
+}
+// reflect:evaluate has its own base (it reads the dataset, not the chats), and the judge's options.
+['reflect.cacheDirectory', 'reflect.evaluate.model', 'reflect.evaluate.sample', 'reflect.evaluate.seed',
+ 'reflect.evaluate.skip', 'reflect.skip'].each { property ->
+  assert goals['evaluate'].containsKey(property) : "reflect:evaluate lacks ${property}"
 }
 
 // help:describe -Ddetail prints each goal as "reflect:<goal>" on a line of its own, then each

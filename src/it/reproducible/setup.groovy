@@ -10,6 +10,9 @@ import io.github.selfreflect.reflect.maven.it.ItServers
 }
 def reference = new File(basedir, 'reference-repo')
 reference.deleteDir()
+// compare downloads the reference into the invoker's local repository, where a release from an
+// earlier `verify` (without `clean`) would be taken as it is and compared instead of a's.
+new File(localRepositoryPath, 'io/github/selfreflect/it/reproducible').deleteDir()
 
 ItServers.start(basedir)
 new File(basedir, '.mvn/maven.config') << "-Dreference.url=${reference.toURI()}\n"

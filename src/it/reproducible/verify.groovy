@@ -7,7 +7,7 @@ assert llm.requestCount() == 10
 
 def sha256 = { File f -> MessageDigest.getInstance('SHA-256').digest(f.bytes).encodeHex().toString() }
 ['reproducible-1.0.zip', 'reproducible-1.0-reflect-cache.zip', 'reflect/sft.jsonl', 'reflect/preference.jsonl',
- 'reflect/manifest.json', 'reflect/README.md'].each { name ->
+ 'reflect/manifest.json', 'reflect/README.md', 'reflect/report.html'].each { name ->
   def a = new File(basedir, "a/target/${name}")
   def b = new File(basedir, "b/target/${name}")
   assert a.isFile() && b.isFile() : name

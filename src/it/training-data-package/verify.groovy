@@ -21,7 +21,7 @@ def entryBytes = { File zip, String name -> new ZipFile(zip).withCloseable { z -
 
 // Entry order fixed (name order), every data file listed in the manifest, manifest and card.
 def mainZip = artifact('.zip')
-assert entries(mainZip) == ['README.md', 'failures.jsonl', 'manifest.json', 'preference.jsonl', 'reflections.jsonl', 'sft.jsonl']
+assert entries(mainZip) == ['README.md', 'failures.jsonl', 'manifest.json', 'preference.jsonl', 'reflections.jsonl', 'report.html', 'sft.jsonl']
 
 // Timestamps from project.build.outputTimestamp (stored as UTC DOS time), no extra fields.
 new ZipFile(mainZip).withCloseable { z ->
@@ -33,7 +33,7 @@ new ZipFile(mainZip).withCloseable { z ->
 
 // The manifest lists each data file with the digest of the bytes in the archive and attached.
 def manifest = new JsonSlurper().parse(entryBytes(mainZip, 'manifest.json'))
-['failures.jsonl', 'preference.jsonl', 'reflections.jsonl', 'sft.jsonl'].each {
+['failures.jsonl', 'preference.jsonl', 'reflections.jsonl', 'report.html', 'sft.jsonl'].each {
   assert manifest.files[it].sha256 == sha256(entryBytes(mainZip, it))
 }
 assert sha256(artifact('-sft.jsonl').bytes) == manifest.files['sft.jsonl'].sha256
@@ -59,15 +59,19 @@ assert card.contains('- config_name: preference\n')
 assert card.contains('# Package IT dataset\n\nThe training-data packaging: generate, package, install.\n')
 assert card.contains('| model | `fake-model` |')
 assert card.contains('Made from 2 chat files')
+// The quality filters ran with their defaults; the card counts what each left out, as the manifest does.
+assert card.contains('## Quality filters\n')
+manifest.filters.enabled.each { assert card.contains("| `${it}`") }
+assert card.contains("| all | ${manifest.filters.excludedTotal} |")
 
 // The released cache: the five reflections the dataset used, in one format-v1 file.
 def cacheZip = artifact('-reflect-cache.zip')
 assert entries(cacheZip) == ['v1/reflections.jsonl']
 assert new String(entryBytes(cacheZip, 'v1/reflections.jsonl'), 'UTF-8').readLines().size() == 5
 
-// Build 2, reflect.formats=sft: only the SFT file (and failures, manifest, card) is written and packed.
+// Build 2, reflect.formats=sft: only the SFT file (and failures, report, manifest, card) is written and packed.
 def sftOnly = new File(basedir, 'target/training-data-package-1.0.zip')
-assert entries(sftOnly) == ['README.md', 'failures.jsonl', 'manifest.json', 'sft.jsonl']
+assert entries(sftOnly) == ['README.md', 'failures.jsonl', 'manifest.json', 'report.html', 'sft.jsonl']
 def sftCard = new String(entryBytes(sftOnly, 'README.md'), 'UTF-8')
 assert sftCard.contains('config_name: sft') && !sftCard.contains('config_name: preference')
 assert !new File(basedir, 'target/sft-only/preference.jsonl').exists()

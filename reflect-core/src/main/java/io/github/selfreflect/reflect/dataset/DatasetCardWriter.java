@@ -2,11 +2,14 @@ package io.github.selfreflect.reflect.dataset;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.filter.FilterReason;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +19,18 @@ import java.util.Optional;
  * Writes the dataset card, {@code README.md}, in the Hugging Face dataset card layout: YAML front
  * matter the Hub reads (licence, languages, task category, size category, and one config per
  * dataset file, so {@code load_dataset} finds the files of the unpacked archive as it is), then a
- * summary for people: how the data was made, what each file holds, the counts and the
- * provenance.
+ * summary for people: how the data was made, what each file holds, the counts, the quality
+ * filters and the provenance; and, once {@code reflect:evaluate} has run, the evaluation's
+ * headline.
  *
  * <p>The card is made from the {@link Manifest} and the owner's {@link DatasetCard} only, so it is
  * reproducible like the manifest: no dates, no paths, no host names. Written atomically, before
  * the manifest (whose presence marks a complete dataset).
+ *
+ * <p>The evaluation comes later, from another goal that knows the headline but not the owner's
+ * {@link DatasetCard}, so it is not rendered with the rest: {@link #addEvaluation} puts its section
+ * at the end of the written card, after the provenance, replacing an earlier evaluation's. The
+ * card is then the same bytes however often the evaluation was added.
  */
 public final class DatasetCardWriter {
 
@@ -40,6 +49,11 @@ public final class DatasetCardWriter {
   private static final String[] SIZE_NAMES = {
     "n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B", "n>1B"
   };
+
+  /** The last section {@link #render} writes; nothing but the evaluation may follow it. */
+  private static final String PROVENANCE_HEADING = "\n## Provenance\n";
+
+  private static final String EVALUATION_HEADING = "\n## Evaluation\n";
 
   private DatasetCardWriter() {}
 
@@ -145,6 +159,8 @@ public final class DatasetCardWriter {
         .append(counts.invalidRecords())
         .append(" |\n\n");
 
+    filters(md, manifest.filters());
+
     md.append("## Provenance\n\n");
     long sourceBytes = manifest.sources().stream().mapToLong(SourceFile::bytes).sum();
     md.append("Made from ")
@@ -157,6 +173,71 @@ public final class DatasetCardWriter {
         .append(" so a checkout can be checked against this release and the release rebuilt from")
         .append(" it byte for byte. It records no API key, host name or local path.\n");
     return md.toString();
+  }
+
+  /**
+   * Adds the evaluation's section to {@code directory/README.md} (atomically), replacing the one
+   * an earlier evaluation added.
+   *
+   * @param headline the evaluation's one-sentence result, e.g. {@code revised answers preferred
+   *     in 72.0% (95% CI 52.4% to 85.7%) of 25 pairs, judged by gpt-4o}
+   * @throws NoSuchFileException when the directory holds no card
+   * @throws IOException naming the card when it was not written by this class
+   */
+  public static Path addEvaluation(Path directory, String headline) throws IOException {
+    Path target = directory.resolve(FILE_NAME);
+    if (!Files.isRegularFile(target)) {
+      throw new NoSuchFileException(
+          target.toString(), null, "no dataset card: run reflect:generate first");
+    }
+    String card = Files.readString(target, StandardCharsets.UTF_8);
+    // After the last provenance heading: a heading in the owner's description comes before it.
+    int provenance = card.lastIndexOf(PROVENANCE_HEADING);
+    if (provenance < 0) {
+      throw new IOException(
+          target + " has no \"## Provenance\" section: it is not a card written by reflect:generate");
+    }
+    int earlier = card.indexOf(EVALUATION_HEADING, provenance);
+    String withoutEvaluation = earlier < 0 ? card : card.substring(0, earlier);
+    AtomicFiles.write(
+        target, (withoutEvaluation + evaluation(headline)).getBytes(StandardCharsets.UTF_8));
+    return target;
+  }
+
+  /** The evaluation's section, as {@link #addEvaluation} appends it. */
+  static String evaluation(String headline) {
+    return "\n## Evaluation\n\n"
+        + "A judge model compared the original and the revised answer of a seeded random sample of"
+        + " the preference pairs, each pair in both orders (a win or a loss only when both orders"
+        + " agree, otherwise a tie): "
+        + oneLine(headline)
+        + ". `evaluation.json` holds every judgment and the mean answer lengths (judges favour"
+        + " longer answers); `report.html` shows them beside the answers.\n";
+  }
+
+  /** Which filters ran and how many targets each kept out of the training files. */
+  private static void filters(StringBuilder md, Manifest.Filters filters) {
+    md.append("## Quality filters\n\n");
+    FilterSettings settings = filters.settings();
+    if (settings.enabled().isEmpty()) {
+      md.append("No quality filter ran: every reflection is in the training files.\n\n");
+      return;
+    }
+    md.append("A reflection a filter left out stays in `reflections.jsonl` with the reason, and")
+        .append(" out of the SFT and preference files.\n\n");
+    md.append("| filter | left out |\n|---|---:|\n");
+    for (FilterReason reason : settings.enabled()) {
+      md.append("| `").append(reason.wireName()).append('`');
+      if (reason == FilterReason.LENGTH) {
+        md.append(" (new to original length outside ")
+            .append(settings.minLengthRatio())
+            .append(" to ")
+            .append(settings.maxLengthRatio())
+            .append(')');
+      }
+      md.append(" | ").append(filters.excluded().get(reason)).append(" |\n");
+    }
+    md.append("| all | ").append(filters.total()).append(" |\n\n");
   }
 
   /** The data files that make a Hub config, in a fixed order; empty files make none. */
@@ -206,6 +287,9 @@ public final class DatasetCardWriter {
       case DatasetWriter.REFLECTIONS -> "every reflection: question, original answer, critique,"
           + " new answer, verdict";
       case DatasetWriter.FAILURES -> "targets without a usable reflection, and why";
+      case "report.html" -> "a page for people: every target's answers side by side, searchable"
+          + " (opens from disk)";
+      case "evaluation.json" -> "the judge's verdict on each sampled pair, win rate and interval";
       default -> "see the generator's documentation";
     };
   }

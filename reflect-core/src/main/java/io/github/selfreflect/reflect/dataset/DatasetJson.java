@@ -9,6 +9,7 @@ import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
 import io.github.selfreflect.reflect.chat.Target;
+import io.github.selfreflect.reflect.filter.Exclusion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,8 +161,11 @@ final class DatasetJson {
         });
   }
 
-  /** {@code reflections.jsonl}: everything about one target, for people and reports. */
-  static byte[] reflection(Target target, CacheEntry entry) {
+  /**
+   * {@code reflections.jsonl}: everything about one target, for people and reports. {@code filter}
+   * is null for a target that reached the training files, else {@code {"reason","detail"}}.
+   */
+  static byte[] reflection(Target target, CacheEntry entry, Exclusion exclusion) {
     return object(
         json -> {
           location(json, target);
@@ -173,6 +177,14 @@ final class DatasetJson {
           json.writeStringField("model", entry.model());
           json.writeStringField("template", entry.template());
           json.writeStringField("key", entry.key());
+          if (exclusion == null) {
+            json.writeNullField("filter");
+          } else {
+            json.writeObjectFieldStart("filter");
+            json.writeStringField("reason", exclusion.reason().wireName());
+            json.writeStringField("detail", exclusion.detail());
+            json.writeEndObject();
+          }
         });
   }
 

@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.dataset;
 
 import io.github.selfreflect.reflect.cache.CacheEntry;
 import io.github.selfreflect.reflect.chat.Target;
+import io.github.selfreflect.reflect.filter.Exclusion;
 import io.github.selfreflect.reflect.prompt.Verdict;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,8 +27,9 @@ import java.util.Set;
  *       "rejected":[original answer]}} for {@code REVISE} targets only: TRL's conversational
  *       preference format (DPO and friends).
  *   <li>{@value #REFLECTIONS}: one full record per target ({@code source, conversation, turn,
- *       question, original, critique, answer, verdict, model, template, key}), for people, reports
- *       and audits.
+ *       question, original, critique, answer, verdict, model, template, key, filter}), for people,
+ *       reports and audits; {@code filter} is null, or {@code {reason, detail}} for a target a
+ *       quality filter left out of the two files above.
  *   <li>{@value #FAILURES}: {@code {source, conversation, turn, reason}} per target that has no
  *       reflection. Always written, empty when nothing failed, so that every build yields the
  *       same set of files and the manifest's file list does not depend on luck.
@@ -121,11 +123,27 @@ public final class DatasetWriter implements Closeable {
     return new DatasetWriter(List.copyOf(sinks));
   }
 
-  /** Writes the records of one reflected target. */
+  /** Writes the records of one reflected target that no filter left out. */
   public void write(Target target, CacheEntry entry) throws IOException {
+    write(target, entry, null);
+  }
+
+  /**
+   * Writes the records of one reflected target. An excluded target (a quality filter fired) is
+   * written to {@value #REFLECTIONS} only, with its reason, and stays out of the training files.
+   *
+   * @param exclusion why the target is left out of the training files, or null
+   */
+  public void write(Target target, CacheEntry entry, Exclusion exclusion) throws IOException {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(entry, "entry");
     ensureWritable();
+    if (exclusion != null) {
+      if (reflections != null) {
+        reflections.writeLine(DatasetJson.reflection(target, entry, exclusion));
+      }
+      return;
+    }
     String original = target.originalAnswer().content();
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
@@ -136,7 +154,7 @@ public final class DatasetWriter implements Closeable {
       preference.writeLine(DatasetJson.preference(target, answer, original, messageJson));
     }
     if (reflections != null) {
-      reflections.writeLine(DatasetJson.reflection(target, entry));
+      reflections.writeLine(DatasetJson.reflection(target, entry, null));
     }
   }
 

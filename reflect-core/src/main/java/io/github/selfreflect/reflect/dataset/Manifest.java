@@ -1,11 +1,16 @@
 package io.github.selfreflect.reflect.dataset;
 
+import io.github.selfreflect.reflect.filter.FilterReason;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.Usage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +25,7 @@ import java.util.Optional;
  * @param model the model the reflections were requested from
  * @param sampling the sampling options sent
  * @param counts what happened to the targets
+ * @param filters the quality filters that ran, and how many targets each left out
  * @param files the files of the dataset; kept sorted by name
  * @param sources the chat files the dataset was made from; kept sorted by name
  * @param usage the tokens the dataset's reflections cost when they were made, from the cache (so
@@ -32,22 +38,11 @@ public record Manifest(
     String model,
     SamplingParameters sampling,
     Counts counts,
+    Filters filters,
     List<OutputFile> files,
     List<SourceFile> sources,
     Usage usage,
     Pricing pricing) {
-
-  /** A manifest without usage figures. */
-  public Manifest(
-      String generatorVersion,
-      Template template,
-      String model,
-      SamplingParameters sampling,
-      Counts counts,
-      List<OutputFile> files,
-      List<SourceFile> sources) {
-    this(generatorVersion, template, model, sampling, counts, files, sources, Usage.NONE, null);
-  }
 
   /** The layout of {@code manifest.json}; bumped on any incompatible change. */
   public static final int FORMAT_VERSION = 1;
@@ -86,7 +81,62 @@ public record Manifest(
       long skipped,
       long invalidRecords) {}
 
-  /** A manifest that records no source files (for callers that do not read chat files). */
+  /**
+   * The quality filters of a build (see {@code io.github.selfreflect.reflect.filter}).
+   *
+   * @param settings which filters ran, and the length filter's bounds
+   * @param excluded targets left out of the training files, by reason; every reason listed
+   */
+  public record Filters(FilterSettings settings, Map<FilterReason, Long> excluded) {
+
+    /** No filter ran, nothing was left out. */
+    public static final Filters NONE = new Filters(FilterSettings.NONE, Map.of());
+
+    public Filters {
+      Objects.requireNonNull(settings, "settings");
+      EnumMap<FilterReason, Long> all = new EnumMap<>(FilterReason.class);
+      for (FilterReason reason : FilterReason.values()) {
+        all.put(reason, excluded.getOrDefault(reason, 0L));
+      }
+      excluded = Collections.unmodifiableMap(all);
+    }
+
+    /** Targets left out for any reason. */
+    public long total() {
+      return excluded.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** A manifest without usage figures. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      Filters filters,
+      List<OutputFile> files,
+      List<SourceFile> sources) {
+    this(generatorVersion, template, model, sampling, counts, filters, files, sources, Usage.NONE,
+        null);
+  }
+
+  /** A manifest of a build that ran no quality filter. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files,
+      List<SourceFile> sources,
+      Usage usage,
+      Pricing pricing) {
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, sources, usage,
+        pricing);
+  }
+
+  /** A manifest of a build that ran no quality filter and records no source files. */
   public Manifest(
       String generatorVersion,
       Template template,
@@ -94,7 +144,31 @@ public record Manifest(
       SamplingParameters sampling,
       Counts counts,
       List<OutputFile> files) {
-    this(generatorVersion, template, model, sampling, counts, files, List.of());
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, List.of());
+  }
+
+  /** A manifest of a build that ran no quality filter, without usage figures. */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      List<OutputFile> files,
+      List<SourceFile> sources) {
+    this(generatorVersion, template, model, sampling, counts, Filters.NONE, files, sources);
+  }
+
+  /** A manifest that records no source files (for callers that do not read chat files). */
+  public Manifest(
+      String generatorVersion,
+      Template template,
+      String model,
+      SamplingParameters sampling,
+      Counts counts,
+      Filters filters,
+      List<OutputFile> files) {
+    this(generatorVersion, template, model, sampling, counts, filters, files, List.of());
   }
 
   public Manifest {
@@ -103,6 +177,7 @@ public record Manifest(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(usage, "usage");
     List<OutputFile> sorted = new ArrayList<>(files);
     sorted.sort(Comparator.comparing(OutputFile::name));

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.selfreflect.reflect.filter.FilterReason;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -12,6 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes {@code manifest.json}: pretty-printed with two-space indents and {@code \n} line ends
@@ -28,9 +34,12 @@ import java.nio.file.Path;
  *   "sampling": { "temperature", "maxTokens" },      (each left out when not set)
  *   "counts": { "conversations", "targets", "cached", "reflected", "failed", "skipped",
  *               "invalidRecords" },
+ *   "filters": { "enabled": [...], "minLengthRatio", "maxLengthRatio",
+ *                "excluded": { "identical", "length", "refusal", "duplicate" }, "excludedTotal" },
  *   "usage": { "promptTokens", "cachedPromptTokens", "completionTokens",
  *              "pricePerMillion": { "input", "cachedInput", "output" }, "cost" },  (prices and
  *              cost only with reflect.pricing)
+ *   "evaluation": { ... }        (only after reflect:evaluate, see addEvaluation)
  *   "files": { "<name>": { "sha256", "bytes", "records" }, ... }   (sorted by name)
  *   "sources": { "<chat file>": { "sha256", "bytes" }, ... }       (sorted by name)
  * }
@@ -88,6 +97,7 @@ public final class ManifestWriter {
       json.writeNumberField("skipped", counts.skipped());
       json.writeNumberField("invalidRecords", counts.invalidRecords());
       json.writeEndObject();
+      writeFilters(json, manifest.filters());
       json.writeObjectFieldStart("usage");
       json.writeNumberField("promptTokens", manifest.usage().promptTokens());
       json.writeNumberField("cachedPromptTokens", manifest.usage().cachedPromptTokens());
@@ -123,6 +133,65 @@ public final class ManifestWriter {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
     return text + "\n";
+  }
+
+  private static void writeFilters(JsonGenerator json, Manifest.Filters filters) throws IOException {
+    json.writeObjectFieldStart("filters");
+    json.writeArrayFieldStart("enabled");
+    for (FilterReason reason : filters.settings().enabled()) {
+      json.writeString(reason.wireName());
+    }
+    json.writeEndArray();
+    json.writeNumberField("minLengthRatio", filters.settings().minLengthRatio());
+    json.writeNumberField("maxLengthRatio", filters.settings().maxLengthRatio());
+    json.writeObjectFieldStart("excluded");
+    for (Map.Entry<FilterReason, Long> excluded : filters.excluded().entrySet()) {
+      json.writeNumberField(excluded.getKey().wireName(), excluded.getValue());
+    }
+    json.writeEndObject();
+    json.writeNumberField("excludedTotal", filters.total());
+    json.writeEndObject();
+  }
+
+  /**
+   * Adds an evaluation to the {@code manifest.json} in {@code directory}: sets its {@code
+   * evaluation} object (before {@code files}) and puts {@code files} into the file list, replacing
+   * entries of the same name. Every other field is kept as written, so fields this class does not
+   * know of survive.
+   *
+   * @throws IOException if there is no manifest (no complete dataset) or it is not an object
+   */
+  public static void addEvaluation(Path directory, JsonNode evaluation, List<OutputFile> files)
+      throws IOException {
+    Path target = directory.resolve(FILE_NAME);
+    if (!Files.isRegularFile(target)) {
+      throw new IOException(target + " is missing: run reflect:generate first");
+    }
+    JsonNode read = MAPPER.readTree(target.toFile());
+    if (!(read instanceof ObjectNode manifest) || !manifest.path("files").isObject()) {
+      throw new IOException(target + " is not a Reflect manifest");
+    }
+    TreeMap<String, JsonNode> listed = new TreeMap<>();
+    manifest.get("files").fields().forEachRemaining(e -> listed.put(e.getKey(), e.getValue()));
+    for (OutputFile file : files) {
+      ObjectNode entry = MAPPER.createObjectNode();
+      entry.put("sha256", file.sha256());
+      entry.put("bytes", file.bytes());
+      entry.put("records", file.records());
+      listed.put(file.name(), entry);
+    }
+    ObjectNode updated = MAPPER.createObjectNode();
+    manifest.fields().forEachRemaining(
+        e -> {
+          if (e.getKey().equals("files")) {
+            updated.set("evaluation", evaluation);
+            ObjectNode fileList = updated.putObject("files");
+            listed.forEach(fileList::set);
+          } else if (!e.getKey().equals("evaluation")) {
+            updated.set(e.getKey(), e.getValue());
+          }
+        });
+    AtomicFiles.write(target, PrettyJson.render(updated).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes {@code directory/manifest.json} atomically and returns its path. */

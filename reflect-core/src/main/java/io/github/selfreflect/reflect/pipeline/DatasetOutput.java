@@ -11,9 +11,13 @@ import io.github.selfreflect.reflect.dataset.Manifest;
 import io.github.selfreflect.reflect.dataset.ManifestWriter;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import io.github.selfreflect.reflect.dataset.SourceFile;
+import io.github.selfreflect.reflect.filter.Exclusion;
+import io.github.selfreflect.reflect.filter.QualityFilter;
 import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.report.ReportWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +26,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Writes the dataset files in corpus order (and, when asked, the cache snapshot a release
- * carries), then the dataset card, then the manifest (written last: its presence marks a complete
- * dataset). Either alongside the first pass ({@link #start}, fed target by target, then {@link
- * #finish}ed or discarded), or as a pass of its own from the cache alone ({@link #write}).
+ * Writes the dataset files and {@code report.html} in corpus order, each reflection passed through
+ * the quality filters (and, when asked, the cache snapshot a release carries), then the dataset
+ * card, then the manifest (written last: its presence marks a complete dataset). Either alongside
+ * the first pass ({@link #start}, fed target by target, then {@link #finish}ed or discarded), or
+ * as a pass of its own from the cache alone ({@link #write}); both give the same bytes.
  */
 final class DatasetOutput {
+
+  /** Written by {@code reflect:evaluate}; removed here because it judged an earlier dataset. */
+  static final String EVALUATION_FILE = "evaluation.json";
 
   private final ReflectRequest request;
   private final ReflectionCache cache;
@@ -37,26 +45,69 @@ final class DatasetOutput {
     this.cache = cache;
   }
 
+  /** The files being written, and the filters that decide what goes into them. */
+  private record Sinks(
+      DatasetWriter writer, ReportWriter report, CacheSnapshot snapshot, QualityFilter filter) {
+
+    /** Sends one reflected target everywhere it goes. */
+    void reflected(Target target, CacheEntry entry) throws IOException {
+      Exclusion exclusion = filter.check(target, entry.reflection());
+      writer.write(target, entry, exclusion);
+      report.reflected(target, entry, exclusion);
+      if (snapshot != null) {
+        snapshot.add(entry);
+      }
+    }
+
+    /** Closes whatever is still open; without a finish first, the partial files go. */
+    void close() throws IOException {
+      try (DatasetWriter w = writer;
+          ReportWriter r = report;
+          CacheSnapshot s = snapshot) {
+        // closing without finishing removes the partial files
+      }
+    }
+  }
+
+  /** Starts every output (removing the previous build's dataset and its evaluation). */
+  private Sinks open() throws IOException {
+    // An evaluation judged the previous dataset; reflect:evaluate writes a new one.
+    Files.deleteIfExists(request.outputDirectory().resolve(EVALUATION_FILE));
+    DatasetWriter writer = DatasetWriter.open(request.outputDirectory(), options().formats());
+    ReportWriter report = null;
+    try {
+      report = ReportWriter.open(request.outputDirectory(), ReportWriter.DEFAULT_MAX_TARGETS);
+      Path directory = options().cacheSnapshotDirectory();
+      CacheSnapshot snapshot = directory == null ? null : CacheSnapshot.create(directory);
+      return new Sinks(writer, report, snapshot, new QualityFilter(request.filters()));
+    } catch (IOException | RuntimeException e) {
+      try (DatasetWriter w = writer;
+          ReportWriter r = report) {
+        throw e;
+      }
+    }
+  }
+
   /**
    * A dataset being written alongside the first pass; see {@link #finish}. The pass that feeds it
-   * parses, renders, hashes and looks up; turning records into JSON, hashing and writing them is
-   * about as much work again, so it runs on a thread of its own, in the order it was fed, with a
-   * bounded queue between the two (memory stays flat).
+   * parses, renders, hashes and looks up; filtering, turning records into JSON, hashing and
+   * writing them is about as much work again, so it runs on a thread of its own, in the order it
+   * was fed, with a bounded queue between the two (memory stays flat). One thread, in corpus
+   * order, because the duplicate filter remembers every pair before it: the first copy is kept,
+   * exactly as in the write pass.
    */
   final class Pending {
     private static final int QUEUED = 1024;
 
-    private final DatasetWriter writer;
-    private final CacheSnapshot snapshot; // null when no snapshot was asked for
+    private final Sinks sinks;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUED);
     private final Thread thread;
     private volatile IOException failure;
     // Written by the writer thread only; read after it has been joined.
     private Usage datasetUsage = Usage.NONE;
 
-    private Pending(DatasetWriter writer, CacheSnapshot snapshot) {
-      this.writer = writer;
-      this.snapshot = snapshot;
+    private Pending(Sinks sinks) {
+      this.sinks = sinks;
       this.thread = new Thread(this::drain, "reflect-dataset-writer");
       thread.setDaemon(true);
       thread.start();
@@ -70,18 +121,15 @@ final class DatasetOutput {
     /** Throws the partial files away: this dataset will not be the build's. */
     void discard() throws IOException {
       stop();
-      try (DatasetWriter w = writer;
-          CacheSnapshot s = snapshot) {
-        // closing without finishing removes the partial files
-      }
+      sinks.close();
     }
 
     private List<OutputFile> finish() throws IOException {
       stop();
       rethrow();
-      List<OutputFile> files = writer.finish();
-      if (snapshot != null) {
-        snapshot.finish();
+      List<OutputFile> files = new ArrayList<>(sinks.writer().finish());
+      if (sinks.snapshot() != null) {
+        sinks.snapshot().finish();
       }
       return files;
     }
@@ -129,11 +177,8 @@ final class DatasetOutput {
         }
         if (failure == null) {
           try {
-            writer.write(item.target(), item.entry());
+            sinks.reflected(item.target(), item.entry());
             datasetUsage = datasetUsage.plus(item.entry().usage());
-            if (snapshot != null) {
-              snapshot.add(item.entry());
-            }
           } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException io ? io : new IOException(e);
           }
@@ -148,34 +193,29 @@ final class DatasetOutput {
 
   /** Starts writing a dataset (removing the previous build's). */
   Pending start() throws IOException {
-    DatasetWriter writer = DatasetWriter.open(request.outputDirectory(), options().formats());
+    Sinks sinks = open();
     try {
-      return new Pending(writer, openSnapshot());
-    } catch (IOException | RuntimeException e) {
-      writer.close();
+      return new Pending(sinks);
+    } catch (RuntimeException e) {
+      sinks.close();
       throw e;
     }
   }
 
-  /** Puts the files of {@code dataset} in place and writes the card and the manifest. */
+  /** Puts the files of {@code dataset} in place and writes the report, card and manifest. */
   RunSummary finish(Pending dataset, RunSummary summary) throws IOException {
-    List<OutputFile> files;
-    try (DatasetWriter writer = dataset.writer;
-        CacheSnapshot snapshot = dataset.snapshot) {
-      files = dataset.finish();
+    try {
+      List<OutputFile> files = dataset.finish();
+      RunSummary withUsage = summary.withDatasetUsage(dataset.datasetUsage);
+      complete(withUsage, dataset.sinks, files);
+      return withUsage;
+    } finally {
+      dataset.sinks.close();
     }
-    RunSummary withUsage = summary.withDatasetUsage(dataset.datasetUsage);
-    writeCardAndManifest(withUsage, files);
-    return withUsage;
   }
 
   private DatasetOptions options() {
     return request.dataset();
-  }
-
-  private CacheSnapshot openSnapshot() throws IOException {
-    Path directory = options().cacheSnapshotDirectory();
-    return directory == null ? null : CacheSnapshot.create(directory);
   }
 
   /** The write pass: the dataset from the cache alone. Returns the run's summary. */
@@ -187,65 +227,74 @@ final class DatasetOutput {
     long[] written = {0};
     long[] failed = {0};
     long[] skipped = {0};
+    // What the dataset's reflections cost when they were made, filtered ones included: they
+    // were paid for all the same.
     Usage[] datasetUsage = {Usage.NONE};
-    List<OutputFile> files;
-    try (DatasetWriter writer = DatasetWriter.open(request.outputDirectory(), options().formats());
-        CacheSnapshot snapshot = openSnapshot()) {
+    Sinks sinks = open();
+    try {
       corpus.forEachTarget(
           ReflectPipeline.ALREADY_REPORTED,
           (target, chatRequest, key) -> {
             Optional<CacheEntry> entry = cache.get(key);
             if (entry.isPresent()) {
-              writer.write(target, entry.get());
+              sinks.reflected(target, entry.get());
               datasetUsage[0] = datasetUsage[0].plus(entry.get().usage());
-              if (snapshot != null) {
-                snapshot.add(entry.get());
-              }
               written[0]++;
               return;
             }
             String reason = outcome.failureReasons().get(key);
             if (reason != null) {
-              writer.writeFailure(target, reason);
+              sinks.writer().writeFailure(target, reason);
+              sinks.report().failed(target, reason);
               failed[0]++;
             } else {
               skipped[0]++; // left unsent by an aborted, cancelled or budget-stopped run
             }
           });
-      files = writer.finish();
-      if (snapshot != null) {
-        snapshot.finish();
+      List<OutputFile> files = new ArrayList<>(sinks.writer().finish());
+      if (sinks.snapshot() != null) {
+        sinks.snapshot().finish();
       }
+      RunSummary summary =
+          plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
+              .withDatasetUsage(datasetUsage[0]);
+      complete(summary, sinks, files);
+      return summary;
+    } finally {
+      sinks.close();
     }
-    RunSummary summary =
-        plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
-            .withDatasetUsage(datasetUsage[0]);
-    writeCardAndManifest(summary, files);
-    return summary;
   }
 
-  private void writeCardAndManifest(RunSummary summary, List<OutputFile> files)
+  /** Writes the report, then the card, then the manifest that lists them all. */
+  private void complete(RunSummary summary, Sinks sinks, List<OutputFile> files)
       throws IOException {
-    Manifest manifest =
-        new Manifest(
-            request.generatorVersion(),
-            new Manifest.Template(request.template().id(), request.template().fingerprint()),
-            request.model(),
-            request.sampling(),
-            new Manifest.Counts(
-                summary.conversations(),
-                summary.targets(),
-                summary.cached(),
-                summary.reflected(),
-                summary.failed(),
-                summary.skipped(),
-                summary.invalidRecords()),
-            files,
-            sources(),
-            summary.datasetUsage(),
-            request.limits().pricing());
+    List<SourceFile> sources = sources();
+    files.add(sinks.report().finish(manifest(summary, sinks.filter(), files, sources)));
+    Manifest manifest = manifest(summary, sinks.filter(), files, sources);
     DatasetCardWriter.write(request.outputDirectory(), manifest, options().card());
     ManifestWriter.write(request.outputDirectory(), manifest);
+  }
+
+  private Manifest manifest(
+      RunSummary summary, QualityFilter filter, List<OutputFile> files, List<SourceFile> sources) {
+    return new Manifest(
+        request.generatorVersion(),
+        new Manifest.Template(request.template().id(), request.template().fingerprint()),
+        request.model(),
+        request.sampling(),
+        new Manifest.Counts(
+            summary.conversations(),
+            summary.targets(),
+            summary.cached(),
+            summary.reflected(),
+            summary.failed(),
+            summary.skipped(),
+            summary.invalidRecords()),
+        new Manifest.Filters(filter.settings(), filter.counts()),
+        files,
+        sources,
+        summary.datasetUsage(),
+        request.limits().pricing());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param window how many exchanges after a target the model is shown ({@link HindsightWindow};
  *     {@link HindsightWindow#ALL} for all)
  * @param dataset which files the write pass produces, and what the dataset card says
+ * @param filters the quality filters applied when the training files are written
  * @param limits rate caps, budgets, failure tolerance and prices
  */
 public record ReflectRequest(
@@ -40,9 +42,96 @@ public record ReflectRequest(
     String generatorVersion,
     int window,
     DatasetOptions dataset,
+    FilterSettings filters,
     RunLimits limits) {
 
-  /** A request with these dataset options and {@link RunLimits#DEFAULT}. */
+  /** A request with every part but the hindsight window, which shows the whole conversation. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      FilterSettings filters,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, filters, limits);
+  }
+
+  /** A request with this hindsight window, dataset options and limits, and every quality filter at
+   * its default. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      int window,
+      DatasetOptions dataset,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset,
+        FilterSettings.DEFAULTS, limits);
+  }
+
+  /** A request with these dataset options and filters, the whole conversation as hindsight and
+   * {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      FilterSettings filters) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, filters, RunLimits.DEFAULT);
+  }
+
+  /** A request with these dataset options and limits, the whole conversation as hindsight and
+   * every quality filter at its default. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      DatasetOptions dataset,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, FilterSettings.DEFAULTS, limits);
+  }
+
+  /** A request with these dataset options, default filters, the whole conversation as hindsight
+   * and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -58,10 +147,31 @@ public record ReflectRequest(
       DatasetOptions dataset) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
         failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        dataset, RunLimits.DEFAULT);
+        dataset, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
-  /** A request with {@link DatasetOptions#DEFAULT} and these limits. */
+  /** A request with these filters, {@link DatasetOptions#DEFAULT}, the whole conversation as
+   * hindsight and {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      FilterSettings filters) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        DatasetOptions.DEFAULT, filters, RunLimits.DEFAULT);
+  }
+
+  /** A request with these limits, {@link DatasetOptions#DEFAULT}, default filters and the whole
+   * conversation as hindsight. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -77,10 +187,11 @@ public record ReflectRequest(
       RunLimits limits) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
         failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        DatasetOptions.DEFAULT, limits);
+        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, limits);
   }
 
-  /** A request with this hindsight window, {@link DatasetOptions#DEFAULT} and no limits. */
+  /** A request with this hindsight window, {@link DatasetOptions#DEFAULT}, default filters and
+   * {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -96,10 +207,12 @@ public record ReflectRequest(
       int window) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
         failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window,
-        DatasetOptions.DEFAULT, RunLimits.DEFAULT);
+        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
-  /** A request that writes every format with a default card and no cache snapshot. */
+  /** A request that writes every format with a default card and no cache snapshot, every quality
+   * filter on at its default bounds, the whole conversation as hindsight and {@link
+   * RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -112,21 +225,9 @@ public record ReflectRequest(
       int concurrency,
       int maxReplyAttempts,
       String generatorVersion) {
-    this(
-        chatsDirectory,
-        outputDirectory,
-        cacheDirectory,
-        template,
-        model,
-        sampling,
-        offline,
-        failOnInvalid,
-        concurrency,
-        maxReplyAttempts,
-        generatorVersion,
-        HindsightWindow.ALL,
-        DatasetOptions.DEFAULT,
-        RunLimits.DEFAULT);
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -139,6 +240,7 @@ public record ReflectRequest(
     Objects.requireNonNull(offline, "offline");
     Objects.requireNonNull(generatorVersion, "generatorVersion");
     Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(limits, "limits");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");

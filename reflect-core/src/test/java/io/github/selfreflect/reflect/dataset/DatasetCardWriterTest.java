@@ -5,11 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.selfreflect.reflect.filter.FilterReason;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatasetCardWriterTest {
+
+  @TempDir Path dir;
 
   private static Manifest manifest(long sftRecords, long preferenceRecords) {
     return new Manifest(
@@ -112,5 +123,101 @@ class DatasetCardWriterTest {
     assertTrue(language.getMessage().endsWith("found 'English'"), language.getMessage());
     assertEquals(List.of("en", "pt-BR"), DatasetCard.parseLanguages(" en, pt-BR ,en"));
     assertThrows(IllegalArgumentException.class, () -> DatasetCard.parseLanguages(" , "));
+  }
+
+  private static Manifest filtered(FilterSettings settings, Map<FilterReason, Long> excluded) {
+    Manifest plain = manifest(5, 2);
+    return new Manifest(
+        plain.generatorVersion(),
+        plain.template(),
+        plain.model(),
+        plain.sampling(),
+        plain.counts(),
+        new Manifest.Filters(settings, excluded),
+        plain.files(),
+        plain.sources());
+  }
+
+  @Test
+  void countsWhatEachEnabledFilterLeftOut() {
+    String card =
+        DatasetCardWriter.render(
+            filtered(
+                new FilterSettings(
+                    EnumSet.of(FilterReason.IDENTICAL, FilterReason.LENGTH, FilterReason.DUPLICATE),
+                    0.25,
+                    4.0),
+                Map.of(FilterReason.IDENTICAL, 2L, FilterReason.DUPLICATE, 1L)),
+            CARD);
+    assertTrue(
+        card.contains(
+            """
+            ## Quality filters
+
+            A reflection a filter left out stays in `reflections.jsonl` with the reason, and out \
+            of the SFT and preference files.
+
+            | filter | left out |
+            |---|---:|
+            | `identical` | 2 |
+            | `length` (new to original length outside 0.25 to 4.0) | 0 |
+            | `duplicate` | 1 |
+            | all | 3 |
+
+            ## Provenance
+            """),
+        card);
+    assertFalse(card.contains("`refusal`"), "a filter that did not run is not listed: " + card);
+  }
+
+  @Test
+  void saysSoWhenNoFilterRan() {
+    String card = DatasetCardWriter.render(manifest(5, 2), CARD);
+    assertTrue(
+        card.contains(
+            "## Quality filters\n\nNo quality filter ran: every reflection is in the training"
+                + " files.\n\n## Provenance\n"),
+        card);
+  }
+
+  @Test
+  void theEvaluationIsAddedAfterTheProvenanceAndReplacedByALaterOne() throws IOException {
+    Manifest manifest = filtered(FilterSettings.DEFAULTS, Map.of());
+    // A description with an "Evaluation" heading of its own must survive.
+    DatasetCard card =
+        new DatasetCard("t", "## Evaluation\n\nOur own notes.", "mit", List.of("en"));
+    DatasetCardWriter.write(dir, manifest, card);
+    String generated = DatasetCardWriter.render(manifest, card);
+
+    DatasetCardWriter.addEvaluation(dir, "revised answers preferred in 60.0% of 5 pairs, judged by j");
+    String first = Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8);
+    assertEquals(
+        generated
+            + "\n## Evaluation\n\nA judge model compared the original and the revised answer of a"
+            + " seeded random sample of the preference pairs, each pair in both orders (a win or a"
+            + " loss only when both orders agree, otherwise a tie): revised answers preferred in"
+            + " 60.0% of 5 pairs, judged by j. `evaluation.json` holds every judgment and the mean"
+            + " answer lengths (judges favour longer answers); `report.html` shows them beside the"
+            + " answers.\n",
+        first);
+
+    DatasetCardWriter.addEvaluation(dir, "revised answers preferred in 80.0% of 5 pairs, judged by j");
+    String second = Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8);
+    assertEquals(first.replace("60.0%", "80.0%"), second);
+    assertTrue(second.contains("Our own notes."), second);
+  }
+
+  @Test
+  void addingAnEvaluationNeedsACardWrittenByGenerate() throws IOException {
+    IOException missing =
+        assertThrows(IOException.class, () -> DatasetCardWriter.addEvaluation(dir, "h"));
+    assertTrue(missing.getMessage().contains("run reflect:generate first"), missing.getMessage());
+    Files.writeString(dir.resolve("README.md"), "# My own readme\n");
+    IOException foreign =
+        assertThrows(IOException.class, () -> DatasetCardWriter.addEvaluation(dir, "h"));
+    assertTrue(
+        foreign.getMessage().startsWith(dir.resolve("README.md") + " has no \"## Provenance\""),
+        foreign.getMessage());
+    assertEquals("# My own readme\n", Files.readString(dir.resolve("README.md")));
   }
 }

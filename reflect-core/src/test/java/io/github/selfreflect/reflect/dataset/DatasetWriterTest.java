@@ -14,6 +14,8 @@ import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
 import io.github.selfreflect.reflect.chat.Target;
+import io.github.selfreflect.reflect.filter.Exclusion;
+import io.github.selfreflect.reflect.filter.FilterReason;
 import io.github.selfreflect.reflect.chat.Targets;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.prompt.Reflection;
@@ -136,16 +138,36 @@ class DatasetWriterTest {
         "{\"source\":\"shop/tools.jsonl\",\"conversation\":\"conv-1\",\"turn\":6,"
             + "\"question\":\"And times 3?\",\"original\":\"7.\",\"critique\":\"3 × 4 is 12, not 7.\","
             + "\"answer\":\"(2 + 2) × 3 = 12.\",\"verdict\":\"revise\",\"model\":\"gpt-4o\","
-            + "\"template\":\"seed\",\"key\":\"key-conv-1-6\"}\n"
+            + "\"template\":\"seed\",\"key\":\"key-conv-1-6\",\"filter\":null}\n"
             + "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
             + "\"question\":\"Capital of France?\",\"original\":\"Paris.\","
             + "\"critique\":\"Correct and brief.\",\"answer\":\"\",\"verdict\":\"keep\","
-            + "\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\"}\n",
+            + "\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\",\"filter\":null}\n",
         read("reflections.jsonl"));
     assertEquals(
         "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
             + "\"reason\":\"model reply was not JSON\"}\n",
         read("failures.jsonl"));
+  }
+
+  @Test
+  void anExcludedTargetIsWrittenToReflectionsOnlyWithItsReason() throws IOException {
+    try (DatasetWriter writer = DatasetWriter.open(dir)) {
+      Target plain = plainTarget();
+      writer.write(
+          plain,
+          reflection(plain, "Fine.", "Paris.", Verdict.REVISE),
+          new Exclusion(FilterReason.IDENTICAL, "same text"));
+      writer.finish();
+    }
+
+    assertEquals("", read("sft.jsonl"));
+    assertEquals("", read("preference.jsonl"));
+    assertTrue(
+        read("reflections.jsonl")
+            .endsWith(
+                "\"key\":\"key-conv-2-1\",\"filter\":{\"reason\":\"identical\",\"detail\":\"same text\"}}\n"),
+        read("reflections.jsonl"));
   }
 
   @Test
@@ -295,5 +317,24 @@ class DatasetWriterTest {
     assertFalse(Files.exists(dir.resolve("preference.jsonl")));
     assertFalse(Files.exists(dir.resolve("reflections.jsonl")));
     assertEquals(1, files.get(1).records());
+  }
+
+  @Test
+  void anExcludedTargetWithoutTheReflectionsFormatIsWrittenNowhere() throws IOException {
+    List<OutputFile> files;
+    try (DatasetWriter writer =
+        DatasetWriter.open(dir, java.util.Set.of(DatasetFormat.SFT, DatasetFormat.PREFERENCE))) {
+      Target plain = plainTarget();
+      writer.write(
+          plain,
+          reflection(plain, "Fine.", "Paris.", Verdict.REVISE),
+          new Exclusion(FilterReason.IDENTICAL, "same text"));
+      files = writer.finish();
+    }
+    assertEquals(
+        List.of("failures.jsonl", "preference.jsonl", "sft.jsonl"),
+        files.stream().map(OutputFile::name).toList());
+    assertEquals(0, files.stream().mapToLong(OutputFile::records).sum());
+    assertFalse(Files.exists(dir.resolve("reflections.jsonl")));
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.selfreflect.reflect.filter.FilterReason;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.Usage;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,8 @@ class ManifestWriterTest {
         "gpt-4o",
         sampling,
         new Manifest.Counts(3, 5, 2, 1, 1, 1, 0),
+        new Manifest.Filters(
+            FilterSettings.DEFAULTS, Map.of(FilterReason.IDENTICAL, 2L, FilterReason.REFUSAL, 1L)),
         List.of(
             new OutputFile("sft.jsonl", 300, 3, "cc"),
             new OutputFile("failures.jsonl", 0, 0, "aa"),
@@ -66,6 +71,23 @@ class ManifestWriterTest {
             "failed": 1,
             "skipped": 1,
             "invalidRecords": 0
+          },
+          "filters": {
+            "enabled": [
+              "identical",
+              "length",
+              "refusal",
+              "duplicate"
+            ],
+            "minLengthRatio": 0.1,
+            "maxLengthRatio": 10.0,
+            "excluded": {
+              "identical": 2,
+              "length": 0,
+              "refusal": 1,
+              "duplicate": 0
+            },
+            "excludedTotal": 3
           },
           "usage": {
             "promptTokens": 1000,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.selfreflect.reflect.cache.JsonlReflectionCache;
 import io.github.selfreflect.reflect.cache.JsonlReflectionCache.CompactionResult;
 import io.github.selfreflect.reflect.dataset.DatasetCard;
@@ -20,6 +21,7 @@ import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.TokenEstimator;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
+import io.github.selfreflect.reflect.report.ReportWriter;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -163,6 +165,40 @@ class PipelinePassesTest {
     assertEquals(coldManifest.get("sources"), warmManifest.get("sources"));
     assertEquals(coldManifest.get("usage"), warmManifest.get("usage"));
     assertEquals(coldManifest.get("files"), warmManifest.get("files"));
+  }
+
+  @Test
+  void theOnePassWarmBuildFiltersAndReportsLikeTheWritePass() throws Exception {
+    // A conversation copied into a second file: the duplicate filter keeps the first copy only,
+    // which holds only if the one-pass writer sees the targets in corpus order, as the write pass
+    // does. The report and the manifest's filter counts come out the same.
+    writeChats(conversation("a", 2), conversation("b", 1));
+    Files.writeString(dir.resolve("chats").resolve("more.jsonl"), conversation("a", 2) + "\n", UTF_8);
+    RunSummary cold = run(request("cold", OfflineMode.OFF, 0, "m"));
+    assertEquals(5, cold.reflected(), "counted per target written");
+    assertEquals(3, server.requestCount(), "the copy is paid for once");
+    RunSummary warm = run(request("warm", OfflineMode.STRICT, 0, "m"));
+    assertEquals(5, warm.cached());
+    assertEquals(3, server.requestCount(), "the warm build sends nothing");
+
+    List<String> names = new ArrayList<>(DatasetWriter.FILE_NAMES);
+    names.add(ReportWriter.FILE_NAME);
+    for (String name : names) {
+      assertArrayEquals(output("cold", name), output("warm", name), name);
+    }
+    ObjectMapper json = new ObjectMapper();
+    JsonNode coldManifest = json.readTree(output("cold", "manifest.json"));
+    JsonNode warmManifest = json.readTree(output("warm", "manifest.json"));
+    assertEquals(2, warmManifest.path("filters").path("excluded").path("duplicate").asInt(),
+        warmManifest.toString());
+    // Only what each build did differs: 3 reflected then 5 cached.
+    for (JsonNode manifest : List.of(coldManifest, warmManifest)) {
+      ((ObjectNode) manifest.get("counts"))
+          .remove(List.of("cached", "reflected"));
+    }
+    assertEquals(coldManifest, warmManifest);
+    assertEquals(3, new String(output("warm", DatasetWriter.SFT), UTF_8).lines().count(),
+        "a's two targets and b's one train; the copies of a's do not");
   }
 
   @Test

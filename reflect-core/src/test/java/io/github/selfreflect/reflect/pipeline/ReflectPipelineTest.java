@@ -239,7 +239,12 @@ class ReflectPipelineTest {
     assertEquals(4, summary.targets());
     assertEquals(2, fake.requestCount());
     assertEquals(2, summary.requests());
-    assertEquals(4, lines("sft.jsonl").size(), "both copies are in the dataset");
+    assertEquals(4, lines("reflections.jsonl").size(), "both copies are in the dataset");
+    // ...but the second copy of each pair is the same training example: the duplicate filter
+    // keeps it out of the training files and says so.
+    assertEquals(2, lines("sft.jsonl").size());
+    assertEquals(
+        2, lines("reflections.jsonl").stream().filter(l -> l.at("/filter/reason").asText().equals("duplicate")).count());
     assertEquals(4, summary.reflected(), "each copy is a target this run reflected");
     assertEquals(
         summary.targets(),
@@ -563,7 +568,7 @@ class ReflectPipelineTest {
     Map<String, String> files = new TreeMap<>(outputs);
     files.remove("manifest.json");
     assertNotNull(files.remove("README.md"), "a complete dataset has a card");
-    assertEquals(4, files.size(), files::toString);
+    assertEquals(5, files.size(), files::toString); // four data files and report.html
     return files;
   }
 

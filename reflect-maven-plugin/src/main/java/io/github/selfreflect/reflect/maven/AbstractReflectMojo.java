@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.pipeline.DatasetOptions;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
@@ -145,7 +146,13 @@ abstract class AbstractReflectMojo extends AbstractMojo {
    */
   ReflectRequest request(OfflineMode mode, int concurrency, int maxReplyAttempts)
       throws MojoFailureException {
-    return request(mode, concurrency, maxReplyAttempts, DatasetOptions.DEFAULT, RunLimits.DEFAULT);
+    return request(
+        mode,
+        concurrency,
+        maxReplyAttempts,
+        DatasetOptions.DEFAULT,
+        FilterSettings.DEFAULTS,
+        RunLimits.DEFAULT);
   }
 
   /** The core's request from the shared parameters and the goal's own. */
@@ -154,6 +161,7 @@ abstract class AbstractReflectMojo extends AbstractMojo {
       int concurrency,
       int maxReplyAttempts,
       DatasetOptions dataset,
+      FilterSettings filters,
       RunLimits limits)
       throws MojoFailureException {
     requireAtLeast("reflect.window", window, 0);
@@ -178,6 +186,7 @@ abstract class AbstractReflectMojo extends AbstractMojo {
           plugin == null ? "unknown" : plugin.getVersion(),
           window,
           dataset,
+          filters,
           limits);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);

@@ -6,8 +6,9 @@ import io.github.selfreflect.reflect.cache.UnsupportedCacheFormatException;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.dataset.DatasetCard;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
-import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
+import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
@@ -44,9 +45,10 @@ import org.eclipse.aether.RepositorySystem;
 /**
  * Reflects every assistant turn of the chat logs that later turns can improve, and writes the
  * training data: {@code sft.jsonl}, {@code preference.jsonl}, {@code reflections.jsonl} (as chosen
- * by {@code reflect.formats}), {@code failures.jsonl}, the dataset card {@code README.md} and
- * {@code manifest.json}; and the cache entries the dataset was made from, for {@code
- * reflect:package} to release. With {@code reflect.baseline} the cache is first seeded from an
+ * by {@code reflect.formats}), {@code failures.jsonl}, the page {@code report.html}, the dataset
+ * card {@code README.md} and {@code manifest.json}; and the cache entries the dataset was made
+ * from, for {@code reflect:package} to release. Quality filters ({@code reflect.filters}) keep
+ * weak reflections out of the SFT and preference files. With {@code reflect.baseline} the cache is first seeded from an
  * earlier release's {@code reflect-cache} artifact.
  *
  * <p>Each reflection is cached as soon as it arrives, so a rerun over the same inputs sends no
@@ -212,6 +214,38 @@ public final class GenerateMojo extends AbstractReflectMojo {
   private int timeoutSeconds;
 
   /**
+   * The quality filters that keep a reflection out of {@code sft.jsonl} and {@code
+   * preference.jsonl}, comma-separated: {@code identical} (the new answer equals the original,
+   * whitespace aside), {@code length} (the new answer is empty, or its length ratio to the original
+   * lies outside {@code minLengthRatio}..{@code maxLengthRatio}), {@code refusal} (the new answer
+   * refuses where the original did not), {@code duplicate} (the same prompt and answer were
+   * written earlier in the corpus). {@code none} turns them all off. A filtered target stays in
+   * {@code reflections.jsonl} with its reason; {@code manifest.json} counts each reason.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.filters", defaultValue = "identical,length,refusal,duplicate")
+  private String filters;
+
+  /**
+   * The length filter's lower bound: a new answer shorter than this fraction of the original's
+   * length (in characters, each length counted as at least 20) is filtered.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.filter.minLengthRatio", defaultValue = "0.1")
+  private double minLengthRatio;
+
+  /**
+   * The length filter's upper bound: a new answer longer than this multiple of the original's
+   * length (in characters, each length counted as at least 20) is filtered.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.filter.maxLengthRatio", defaultValue = "10")
+  private double maxLengthRatio;
+
+  /**
    * The training-data files to write, comma-separated: any of {@code sft}, {@code preference},
    * {@code reflections}. {@code failures.jsonl}, {@code manifest.json} and the dataset card
    * {@code README.md} are always written.
@@ -357,7 +391,16 @@ public final class GenerateMojo extends AbstractReflectMojo {
     if (mode == OfflineMode.OFF && session != null && session.isOffline()) {
       mode = OfflineMode.STRICT;
     }
-    return request(mode, concurrency, maxReplyAttempts, datasetOptions(), limits());
+    FilterSettings filterSettings;
+    try {
+      filterSettings =
+          new FilterSettings(FilterSettings.parseList(filters), minLengthRatio, maxLengthRatio);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.filters / reflect.filter.minLengthRatio / maxLengthRatio: " + e.getMessage(), e);
+    }
+    return request(
+        mode, concurrency, maxReplyAttempts, datasetOptions(), filterSettings, limits());
   }
 
   private RunLimits limits() throws MojoFailureException {

@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.maven.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +25,30 @@ public final class ItServers {
 
   /** Starts a fake LLM for the project and points the project's builds at it. */
   public static FakeLlmServer start(File basedir) throws IOException {
-    FakeLlmServer server = new FakeLlmServer().start();
+    return start(basedir, new FakeLlmServer());
+  }
+
+  /**
+   * Like {@link #start(File)}, with a fake that also judges: asked by {@code reflect:evaluate}
+   * which of two answers is better, it prefers the fake reflector's new answer in either order.
+   */
+  public static FakeLlmServer startJudging(File basedir) throws IOException {
+    return start(basedir, new FakeLlmServer(ItServers::reflectOrJudge));
+  }
+
+  private static String reflectOrJudge(JsonNode body) {
+    String system = body.at("/messages/0/content").asText();
+    if (!system.startsWith("You are an impartial judge")) {
+      return FakeLlmServer.seedReply(FakeLlmServer.extractK(body).orElseThrow());
+    }
+    String user = body.at("/messages/1/content").asText();
+    String a = user.substring(user.indexOf("{\"A\":"));
+    boolean revisedIsA = a.startsWith("{\"A\":\"A better answer");
+    return "{\"reason\": \"It answers what was asked.\", \"better\": \"" + (revisedIsA ? "A" : "B") + "\"}";
+  }
+
+  private static FakeLlmServer start(File basedir, FakeLlmServer fake) throws IOException {
+    FakeLlmServer server = fake.start();
     Path mvn = basedir.toPath().resolve(".mvn");
     Files.createDirectories(mvn);
     Files.writeString(

@@ -1,0 +1,304 @@
+package io.github.selfreflect.reflect.evaluate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.dataset.DatasetCardWriter;
+import io.github.selfreflect.reflect.dataset.ManifestWriter;
+import io.github.selfreflect.reflect.dataset.OutputFile;
+import io.github.selfreflect.reflect.dataset.PrettyJson;
+import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.ChatRequest;
+import io.github.selfreflect.reflect.llm.ChatResponse;
+import io.github.selfreflect.reflect.llm.LlmException;
+import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.pipeline.ReflectListener;
+import io.github.selfreflect.reflect.prompt.InvalidReplyException;
+import io.github.selfreflect.reflect.report.ReportEvaluation;
+import io.github.selfreflect.reflect.report.ReportWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * {@code reflect:evaluate}: a judge model compares original and revised answers of a seeded
+ * sample of the dataset's preference pairs, each pair in both orders, and the result goes to
+ * {@code evaluation.json}, the manifest's headline and the report.
+ *
+ * <p>Judgments are cached as they arrive ({@link JudgmentCache}) and never asked for twice; the
+ * outputs are computed from the cache alone, in dataset order, so they are the same bytes however
+ * the requests were timed and whether the judgments came from this run or an earlier one.
+ */
+public final class Evaluator {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int LISTED = 50;
+
+  private final EvaluateRequest request;
+  private final Supplier<ChatModel> judges;
+  private final ReflectListener listener;
+
+  public Evaluator(EvaluateRequest request, Supplier<ChatModel> judges, ReflectListener listener) {
+    this.request = request;
+    this.judges = judges;
+    this.listener = listener;
+  }
+
+  /** One judge request of the sample: a pair in one order. */
+  private record Task(SampledPair pair, JudgeOrder order, ChatRequest chatRequest, String key) {}
+
+  public EvaluationResult run() throws IOException, EvaluationFailureException {
+    DatasetPairs.Sample sample =
+        DatasetPairs.draw(request.datasetDirectory(), request.sampleSize(), request.seed());
+    listener.info(
+        String.format(
+            "Evaluating %d of %d preference pairs (seed %d), each judged in both orders by %s",
+            sample.pairs().size(), sample.eligible(), request.seed(), request.judgeModel()));
+    List<Task> tasks = new ArrayList<>();
+    for (SampledPair pair : sample.pairs()) {
+      for (JudgeOrder order : JudgeOrder.values()) {
+        ChatRequest chat =
+            PairwiseJudge.request(
+                request.judgeModel(), request.sampling(), pair.prompt(), pair.original(), pair.revised(), order);
+        tasks.add(new Task(pair, order, chat, PairwiseJudge.key(chat)));
+      }
+    }
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    try (JudgmentCache cache = JudgmentCache.open(request.cacheDirectory(), listener::warn)) {
+      List<Task> missing = tasks.stream().filter(t -> cache.get(t.key).isEmpty()).toList();
+      if (!missing.isEmpty()) {
+        switch (request.offline()) {
+          case STRICT:
+            throw new EvaluationFailureException(missingMessage(missing, tasks.size()));
+          case PARTIAL:
+            listener.warn(missingMessage(missing, tasks.size()) + "; evaluating the judged pairs only (offline=partial)");
+            break;
+          case OFF:
+            judge(missing, cache, failures);
+            break;
+        }
+      }
+      EvaluationResult result = result(sample, cache);
+      write(result);
+      listener.info("Evaluation: " + result.headline());
+      if (!failures.isEmpty()) {
+        StringBuilder message =
+            new StringBuilder()
+                .append(failures.size())
+                .append(" judgments failed (every usable reply is cached; rerun to retry):");
+        failures.stream().limit(LISTED).forEach(f -> message.append("\n  ").append(f));
+        throw new EvaluationFailureException(message.toString());
+      }
+      return result;
+    }
+  }
+
+  private static String missingMessage(List<Task> missing, int total) {
+    StringBuilder message =
+        new StringBuilder()
+            .append(missing.size())
+            .append(" of ")
+            .append(total)
+            .append(" judgments are not cached and the build is offline:");
+    missing.stream()
+        .limit(LISTED)
+        .forEach(t -> message.append("\n  ").append(t.pair).append(" (").append(t.order.wireName()).append(")"));
+    if (missing.size() > LISTED) {
+      message.append("\n  ... and ").append(missing.size() - LISTED).append(" more");
+    }
+    return message.toString();
+  }
+
+  /** Sends the missing requests, caching each usable reply the moment it arrives. */
+  private void judge(List<Task> missing, JudgmentCache cache, List<String> failures)
+      throws IOException, EvaluationFailureException {
+    ChatModel model = judges.get();
+    AtomicReference<Exception> abort = new AtomicReference<>();
+    AtomicInteger settled = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            request.concurrency(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "reflect-judge");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      for (Task task : missing) {
+        pool.execute(
+            () -> {
+              String problem = judgeOne(model, task, cache, abort);
+              if (problem != null) {
+                failures.add(task.pair + " (" + task.order.wireName() + "): " + problem);
+                listener.warn("Judgment failed for " + task.pair + " (" + task.order.wireName() + "): " + problem);
+              }
+              int done = settled.incrementAndGet();
+              if (done == missing.size() || done % 50 == 0) {
+                listener.info("Judged " + done + "/" + missing.size() + " (pair, order) requests");
+              }
+            });
+      }
+    } finally {
+      pool.shutdown();
+      boolean interrupted = false;
+      while (true) {
+        try {
+          if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true; // replies in flight are paid for: let them reach the cache
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Exception stopped = abort.get();
+    if (stopped instanceof IOException io) {
+      throw io;
+    }
+    if (stopped != null) {
+      throw new EvaluationFailureException(stopped.getMessage(), stopped);
+    }
+  }
+
+  /** Returns null when the judgment is cached, else why not. */
+  private String judgeOne(ChatModel model, Task task, JudgmentCache cache, AtomicReference<Exception> abort) {
+    String problem = null;
+    for (int attempt = 1; attempt <= request.maxReplyAttempts(); attempt++) {
+      if (abort.get() != null) {
+        return "not sent: the evaluation stopped";
+      }
+      ChatResponse response;
+      try {
+        response = model.complete(task.chatRequest);
+      } catch (LlmException e) {
+        if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
+          abort.compareAndSet(null, e); // every other request would fail the same way
+        }
+        return e.getMessage();
+      } catch (RuntimeException e) {
+        return "unexpected error: " + e;
+      }
+      if (response.truncated()) {
+        problem = "reply cut off by the token limit (finish_reason \"length\")";
+        continue;
+      }
+      try {
+        PairwiseJudge.Verdict verdict = PairwiseJudge.parse(response.content());
+        cache.put(
+            new Judgment(
+                task.key,
+                PairwiseJudge.ID,
+                request.judgeModel(),
+                task.pair.source(),
+                task.pair.conversation(),
+                task.pair.turn(),
+                task.order,
+                verdict.preference(),
+                verdict.reason(),
+                response.content(),
+                response.usage()));
+        return null;
+      } catch (InvalidReplyException e) {
+        problem = e.getMessage();
+      } catch (IOException e) {
+        abort.compareAndSet(null, e); // the cache cannot keep replies: stop paying for them
+        return "the judgment cache failed: " + e.getMessage();
+      }
+    }
+    return problem + " (after " + request.maxReplyAttempts() + " attempts)";
+  }
+
+  private EvaluationResult result(DatasetPairs.Sample sample, JudgmentCache cache) {
+    List<PairOutcome> outcomes = new ArrayList<>();
+    Usage usage = Usage.NONE;
+    for (SampledPair pair : sample.pairs()) {
+      Judgment[] both = new Judgment[2];
+      for (JudgeOrder order : JudgeOrder.values()) {
+        ChatRequest chat =
+            PairwiseJudge.request(
+                request.judgeModel(), request.sampling(), pair.prompt(), pair.original(), pair.revised(), order);
+        both[order.ordinal()] = cache.get(PairwiseJudge.key(chat)).orElse(null);
+        if (both[order.ordinal()] != null) {
+          usage = usage.plus(both[order.ordinal()].usage());
+        }
+      }
+      Judgment first = both[JudgeOrder.ORIGINAL_FIRST.ordinal()];
+      Judgment second = both[JudgeOrder.REVISED_FIRST.ordinal()];
+      outcomes.add(
+          new PairOutcome(
+              pair,
+              first == null ? null : JudgeOrder.ORIGINAL_FIRST.preferred(first.preference()),
+              second == null ? null : JudgeOrder.REVISED_FIRST.preferred(second.preference()),
+              first == null ? null : first.reason(),
+              second == null ? null : second.reason()));
+    }
+    return new EvaluationResult(
+        request.judgeModel(), request.seed(), request.sampleSize(), sample.eligible(), outcomes, usage);
+  }
+
+  /**
+   * evaluation.json, then the report, then the dataset card, then the manifest (last: it lists
+   * the evaluation and the report, and the packager packs what it lists besides the card).
+   */
+  private void write(EvaluationResult result) throws IOException {
+    Path directory = request.datasetDirectory();
+    JsonNode full = EvaluationJson.full(result);
+    byte[] evaluation = PrettyJson.render(full).getBytes(StandardCharsets.UTF_8);
+    writeAtomically(directory.resolve(EvaluationJson.FILE_NAME), evaluation);
+    List<OutputFile> files = new ArrayList<>();
+    files.add(new OutputFile(EvaluationJson.FILE_NAME, evaluation.length, result.outcomes().size(), sha256(evaluation)));
+    Path manifest = directory.resolve(ManifestWriter.FILE_NAME);
+    JsonNode report = Files.exists(manifest) ? MAPPER.readTree(manifest.toFile()).path("files").path(ReportWriter.FILE_NAME) : null;
+    if (report != null && report.isObject()) {
+      files.add(ReportEvaluation.update(directory, full, report.path("records").asLong()));
+    }
+    if (Files.isRegularFile(directory.resolve(DatasetCardWriter.FILE_NAME))) {
+      DatasetCardWriter.addEvaluation(directory, result.headline());
+    }
+    ManifestWriter.addEvaluation(directory, EvaluationJson.forManifest(result), files);
+  }
+
+  private static void writeAtomically(Path target, byte[] content) throws IOException {
+    Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+    try (FileChannel channel =
+        FileChannel.open(
+            partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(partial);
+      throw e;
+    }
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
