@@ -69,6 +69,7 @@ public final class DatasetWriter implements Closeable {
   private final HashingFileSink preference;
   private final HashingFileSink reflections;
   private final HashingFileSink failures;
+  private final DatasetJson.MessageJson messageJson = new DatasetJson.MessageJson();
   private boolean finished;
   private boolean closed;
 
@@ -147,10 +148,10 @@ public final class DatasetWriter implements Closeable {
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
     if (sft != null) {
-      sft.writeLine(DatasetJson.sft(target, answer));
+      sft.writeLine(DatasetJson.sft(target, answer, messageJson));
     }
     if (revise && preference != null) {
-      preference.writeLine(DatasetJson.preference(target, answer, original));
+      preference.writeLine(DatasetJson.preference(target, answer, original, messageJson));
     }
     if (reflections != null) {
       reflections.writeLine(DatasetJson.reflection(target, entry, null));

@@ -11,7 +11,6 @@ import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.RequestGate;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.pipeline.BudgetAction;
@@ -23,8 +22,6 @@ import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
 import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
-import io.github.selfreflect.reflect.prompt.PromptTemplate;
-import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,11 +33,8 @@ import java.util.function.Supplier;
 import javax.inject.Inject;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -64,35 +58,7 @@ import org.eclipse.aether.RepositorySystem;
  * @since 0.1.0
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
-public final class GenerateMojo extends AbstractMojo {
-
-  /**
-   * The folder of chat logs: {@code .json} and {@code .jsonl} files in ShareGPT or OpenAI chat
-   * format, found recursively; the format is recognised from the content.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.chats", defaultValue = "${project.basedir}/src/main/chats")
-  private File chats;
-
-  /**
-   * Where the dataset files are written.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(
-      property = "reflect.outputDirectory",
-      defaultValue = "${project.build.directory}/reflect")
-  private File outputDirectory;
-
-  /**
-   * Where paid-for reflections are kept. Outside {@code target/} so that {@code mvn clean} keeps
-   * it; commit it to make releases reproducible without a key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.cacheDirectory", defaultValue = "${project.basedir}/reflect-cache")
-  private File cacheDirectory;
+public final class GenerateMojo extends AbstractReflectMojo {
 
   /**
    * Base URL of an OpenAI-compatible chat-completions API: OpenAI, or e.g. {@code
@@ -105,41 +71,6 @@ public final class GenerateMojo extends AbstractMojo {
   private String baseUrl;
 
   /**
-   * The model that writes the reflections, as the endpoint names it. It is part of every cache
-   * key: changing it re-reflects everything.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.model", required = true)
-  private String model;
-
-  /**
-   * The prompt template: {@code seed} reproduces the SelfReflectionGPT prompt exactly.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.template", defaultValue = "seed")
-  private String template;
-
-  /**
-   * Sampling temperature; unset leaves the endpoint's default. Part of the cache key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.temperature")
-  private Double temperature;
-
-  /**
-   * The most tokens a reply may have (sent as {@code max_tokens}); unset leaves the endpoint's
-   * default. A reply cut off at this limit is retried, then a failure, never a result. Part of the
-   * cache key. (Not to be confused with {@code maxTokens}, the budget of a whole run.)
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxCompletionTokens")
-  private Integer maxCompletionTokens;
-
-  /**
    * {@code true}: use the cache only and fail, listing them, if any reflection is missing. {@code
    * partial}: use the cache only and write what it has. {@code false}: request what is missing.
    * {@code mvn -o} implies {@code true}.
@@ -148,23 +79,6 @@ public final class GenerateMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.offline", defaultValue = "false")
   private String offline;
-
-  /**
-   * Skips the goal.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.skip", defaultValue = "false")
-  private boolean skip;
-
-  /**
-   * Whether a chat record that cannot be read fails the build (with its file and line). With
-   * {@code false} such records are skipped with a warning and counted.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.failOnInvalid", defaultValue = "true")
-  private boolean failOnInvalid;
 
   /**
    * The {@code <id>} of a settings.xml {@code <server>} whose {@code <password>} (encrypted or
@@ -408,14 +322,8 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "reflect.baselineMaxBytes", defaultValue = "4294967296")
   private long baselineMaxBytes;
 
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  private MavenSession session;
-
   @Parameter(defaultValue = "${project}", readonly = true)
   private MavenProject project;
-
-  @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
-  private PluginDescriptor plugin;
 
   private final SettingsDecrypter settingsDecrypter;
   private final RepositorySystem repositorySystem;
@@ -427,11 +335,12 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("Skipping reflect:generate (reflect.skip)");
-      return;
-    }
+  String goal() {
+    return "generate";
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     ReflectRequest request = request();
     seedFromBaseline();
     ReflectPipeline pipeline =
@@ -473,12 +382,6 @@ public final class GenerateMojo extends AbstractMojo {
     requireAtLeast("reflect.maxReplyAttempts", maxReplyAttempts, 1);
     requireAtLeast("reflect.maxRetries", maxRetries, 0);
     requireAtLeast("reflect.timeout", timeoutSeconds, 1);
-    PromptTemplate promptTemplate;
-    try {
-      promptTemplate = PromptTemplates.byId(template);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
-    }
     OfflineMode mode;
     try {
       mode = OfflineMode.parse(offline);
@@ -496,25 +399,8 @@ public final class GenerateMojo extends AbstractMojo {
       throw new MojoFailureException(
           "reflect.filters / reflect.filter.minLengthRatio / maxLengthRatio: " + e.getMessage(), e);
     }
-    try {
-      return new ReflectRequest(
-          chats.toPath(),
-          outputDirectory.toPath(),
-          cacheDirectory.toPath(),
-          promptTemplate,
-          model,
-          new SamplingParameters(temperature, maxCompletionTokens),
-          mode,
-          failOnInvalid,
-          concurrency,
-          maxReplyAttempts,
-          plugin == null ? "unknown" : plugin.getVersion(),
-          datasetOptions(),
-          filterSettings,
-          limits());
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
-    }
+    return request(
+        mode, concurrency, maxReplyAttempts, datasetOptions(), filterSettings, limits());
   }
 
   private RunLimits limits() throws MojoFailureException {
@@ -630,13 +516,6 @@ public final class GenerateMojo extends AbstractMojo {
     } catch (IOException e) {
       throw new MojoExecutionException(
           "reflect.baseline: reading " + resolved.get().file() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void requireAtLeast(String property, int value, int least)
-      throws MojoFailureException {
-    if (value < least) {
-      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
     }
   }
 
