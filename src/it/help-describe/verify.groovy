@@ -1,36 +1,80 @@
 def log = new File(basedir, 'build.log').text.replace('\r\n', '\n')
-// Every reflect.* property of the goal, read from its source so that a new one is checked too.
-def source = new File(basedir, '../../../src/main/java/io/github/selfreflect/reflect/maven/GenerateMojo.java')
-def properties = (source.text =~ /property = "(reflect\.[A-Za-z.]+)"/).collect { it[1] }
-assert properties.size() >= 16 : "found only ${properties}"
-assert log.contains('reflect:generate')
+
+// Every goal and its reflect.* properties, from the plugin descriptor that help:describe reads
+// (it includes the parameters a goal inherits from the shared base Mojo).
+def descriptor = new groovy.xml.XmlSlurper().parse(new File(basedir, '../../classes/META-INF/maven/plugin.xml'))
+def goals = [:]
+descriptor.mojos.mojo.each { mojo ->
+  def propertyOf = [:]
+  mojo.configuration.children().each { propertyOf[it.name()] = it.text() }
+  def params = mojo.parameters.parameter.findAll { propertyOf[it.name.text()]?.startsWith('${reflect.') }
+  goals[mojo.goal.text()] = params.collectEntries { p ->
+    [(propertyOf[p.name.text()] - '${' - '}'): p.since.text()]
+  }
+}
+assert goals.keySet().containsAll(['generate', 'status', 'compact', 'package', 'evaluate']) : "goals: ${goals.keySet()}"
+
+// The descriptor must hold every reflect.* property the sources declare, so that a parameter the
+// descriptor lost (or a goal missing from it) fails here too.
+def sourceDir = new File(basedir, '../../../src/main/java/io/github/selfreflect/reflect/maven')
+def declared = sourceDir.listFiles().findAll { it.name.endsWith('Mojo.java') }.collectMany { source ->
+  (source.text =~ /property = "(reflect\.[A-Za-z.]+)"/).collect { it[1] }
+} as Set
+def described = goals.values().collectMany { it.keySet() } as Set
+assert declared.size() >= 30 : "found only ${declared}"
+assert described == declared : "in the sources but not the descriptor: ${declared - described}; the reverse: ${described - declared}"
+// The shared parameters reach every goal that reads chats and the cache.
+['status', 'compact', 'generate'].each { goal ->
+  ['reflect.chats', 'reflect.cacheDirectory', 'reflect.model', 'reflect.window',
+   'reflect.maxCompletionTokens', 'reflect.skip',
+   // what shapes a prompt shapes its cache key: status and compact must see it as generate does
+   'reflect.template', 'reflect.templateFile', 'reflect.maxPromptTokens',
+   'reflect.structuredOutput'].each { property ->
+    assert goals[goal].containsKey(property) : "reflect:${goal} lacks ${property}"
+  }
+}
+// reflect:evaluate has its own base (it reads the dataset, not the chats), and the judge's options.
+['reflect.cacheDirectory', 'reflect.evaluate.model', 'reflect.evaluate.sample', 'reflect.evaluate.seed',
+ 'reflect.evaluate.skip', 'reflect.skip'].each { property ->
+  assert goals['evaluate'].containsKey(property) : "reflect:evaluate lacks ${property}"
+}
+
+// help:describe -Ddetail prints each goal as "reflect:<goal>" on a line of its own, then each
+// parameter as its name, "User property: ...", its Javadoc, then a blank line.
+def sections = [:]
+def headers = (log =~ /(?m)^(?:\[INFO\] )?reflect:([a-z]+)$/)
+def starts = []
+while (headers.find()) {
+  starts << [headers.group(1), headers.end()]
+}
+starts.eachWithIndex { entry, i ->
+  int end = i + 1 < starts.size() ? starts[i + 1][1] : log.length()
+  sections[entry[0]] = log.substring(entry[1], end)
+}
+assert sections.keySet().containsAll(goals.keySet()) : "help:describe listed ${sections.keySet()}"
 
 def undocumented = []
-properties.each { property ->
-  // help:describe -Ddetail prints a parameter as its name, "User property: ...", then its
-  // Javadoc, then a blank line.
-  int at = log.indexOf("User property: ${property}\n")
-  if (at < 0) {
-    undocumented << "${property} (not listed)"
-    return
-  }
-  int start = log.indexOf('\n', at) + 1
-  int end = log.indexOf('\n\n', start)
-  def description = log.substring(start, end < 0 ? log.length() : end).trim()
-  if (description.split(/\s+/).length < 3) {
-    undocumented << "${property} (no description)"
+def withoutSince = []
+goals.each { goal, properties ->
+  def section = sections[goal]
+  properties.each { property, since ->
+    if (since != '0.1.0') {
+      withoutSince << "reflect:${goal} ${property}"
+    }
+    int at = section.indexOf("User property: ${property}\n")
+    if (at < 0) {
+      undocumented << "reflect:${goal} ${property} (not listed)"
+      return
+    }
+    int start = section.indexOf('\n', at) + 1
+    int end = section.indexOf('\n\n', start)
+    def description = section.substring(start, end < 0 ? section.length() : end).trim()
+    if (description.split(/\s+/).length < 3) {
+      undocumented << "reflect:${goal} ${property} (no description)"
+    }
   }
 }
 assert undocumented.isEmpty() : "help:describe does not document ${undocumented}"
-
 // help:describe does not print @since; the plugin descriptor it reads from carries it.
-def descriptor = new groovy.xml.XmlSlurper().parse(new File(basedir, '../../classes/META-INF/maven/plugin.xml'))
-def mojo = descriptor.mojos.mojo.find { it.goal.text() == 'generate' }
-def propertyOf = [:]
-mojo.configuration.children().each { propertyOf[it.name()] = it.text() }
-def withoutSince = mojo.parameters.parameter.findAll { p ->
-  propertyOf[p.name.text()]?.startsWith('${reflect.') && p.since.text() != '0.1.0'
-}.collect { it.name.text() }
 assert withoutSince.isEmpty() : "parameters without @since 0.1.0: ${withoutSince}"
-assert mojo.parameters.parameter.count { propertyOf[it.name.text()]?.startsWith('${reflect.') } == properties.size()
 return true

@@ -43,6 +43,13 @@ final class CacheRecordCodec {
   private static final int SUM_SUFFIX_LENGTH = SUM_PREFIX.length + SUM_HEX_DIGITS + 2;
   private static final HexFormat HEX = HexFormat.of();
 
+  /** {@code {"key":"}: how every line {@link #encode} writes begins. */
+  private static final byte[] KEY_PREFIX = "{\"key\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  /** One digest per thread: checking a million sums should not create a million digests. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(CacheRecordCodec::newSha256);
+
   /**
    * Characters outside the BMP (emoji) are written as UTF-8, not as escaped surrogate pairs: the
    * file is for people and diffs too. Lone surrogates are still escaped, so every string round-trips.
@@ -112,6 +119,40 @@ final class CacheRecordCodec {
   static CacheEntry decode(byte[] buffer, int offset, int length)
       throws InvalidCacheRecordException {
     verifySum(buffer, offset, length);
+    return decodeVerified(buffer, offset, length);
+  }
+
+  /**
+   * Checks one line's sum and returns its key, without parsing the rest: what indexing a large
+   * cache needs. The sum proves that the bytes are the ones {@link #encode} wrote, and encode
+   * always writes the key first, so the key is read straight from its place; a line that has
+   * another shape (written by hand with a correct sum) is parsed in full instead.
+   *
+   * @throws InvalidCacheRecordException naming what is wrong, in words fit for a warning
+   */
+  static String verifiedKey(byte[] buffer, int offset, int length)
+      throws InvalidCacheRecordException {
+    verifySum(buffer, offset, length);
+    int start = offset + KEY_PREFIX.length;
+    if (length > KEY_PREFIX.length
+        && Arrays.equals(buffer, offset, start, KEY_PREFIX, 0, KEY_PREFIX.length)) {
+      int end = offset + length;
+      for (int i = start; i < end; i++) {
+        byte b = buffer[i];
+        if (b == '"') {
+          return new String(buffer, start, i - start, StandardCharsets.UTF_8);
+        }
+        if (b == '\\') {
+          break; // an escape: let the parser read it
+        }
+      }
+    }
+    return decodeVerified(buffer, offset, length).key();
+  }
+
+  /** Reads a line whose sum has been checked already (by {@link #verifiedKey} when indexed). */
+  static CacheEntry decodeVerified(byte[] buffer, int offset, int length)
+      throws InvalidCacheRecordException {
     JsonNode node;
     try {
       node = MAPPER.readTree(buffer, offset, length);
@@ -156,9 +197,12 @@ final class CacheRecordCodec {
         || buffer[offset + length - 1] != '}') {
       throw new InvalidCacheRecordException("not a cache record (no checksum at its end)");
     }
-    byte[] body = Arrays.copyOfRange(buffer, offset, offset + head + 1);
-    body[head] = '}';
-    byte[] expected = sumOf(body, body.length).getBytes(StandardCharsets.US_ASCII);
+    MessageDigest sha256 = SHA256.get();
+    sha256.reset();
+    sha256.update(buffer, offset, head);
+    sha256.update((byte) '}');
+    byte[] expected = HEX.formatHex(sha256.digest(), 0, SUM_HEX_DIGITS / 2)
+        .getBytes(StandardCharsets.US_ASCII);
     if (!Arrays.equals(
         buffer, offset + head + SUM_PREFIX.length, offset + head + SUM_PREFIX.length + SUM_HEX_DIGITS,
         expected, 0, SUM_HEX_DIGITS)) {
@@ -168,10 +212,15 @@ final class CacheRecordCodec {
   }
 
   private static String sumOf(byte[] bytes, int length) {
+    MessageDigest sha256 = SHA256.get();
+    sha256.reset();
+    sha256.update(bytes, 0, length);
+    return HEX.formatHex(sha256.digest(), 0, SUM_HEX_DIGITS / 2);
+  }
+
+  private static MessageDigest newSha256() {
     try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      sha256.update(bytes, 0, length);
-      return HEX.formatHex(sha256.digest(), 0, SUM_HEX_DIGITS / 2);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }

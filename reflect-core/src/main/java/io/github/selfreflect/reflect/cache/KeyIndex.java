@@ -85,6 +85,21 @@ final class KeyIndex {
     return found;
   }
 
+  /** Receives one indexed record. */
+  @FunctionalInterface
+  interface LocationVisitor {
+    void visit(long offset, int length);
+  }
+
+  /** Visits every indexed record, in no particular order. */
+  void forEach(LocationVisitor visitor) {
+    for (int slot = 0; slot < lengths.length; slot++) {
+      if (lengths[slot] != 0) {
+        visitor.visit(offsets[slot], lengths[slot]);
+      }
+    }
+  }
+
   private void insert(long hash, long offset, int length) {
     int mask = lengths.length - 1;
     int slot = (int) hash & mask;

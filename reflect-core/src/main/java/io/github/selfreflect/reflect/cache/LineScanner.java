@@ -41,13 +41,25 @@ final class LineScanner {
    * @return true if those bytes are empty or end with a newline
    */
   static boolean scan(FileChannel channel, long end, LineHandler handler) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    return scan(channel, 0, 1, end, handler);
+  }
+
+  /**
+   * Calls {@code handler} for each line between {@code from} (the first byte of a line, whose
+   * number is {@code firstLine}) and {@code end}: the cache reads the tail that other processes
+   * appended since it last looked this way, without reading the file again from the start.
+   *
+   * @return true if those bytes are empty or end with a newline
+   */
+  static boolean scan(FileChannel channel, long from, long firstLine, long end, LineHandler handler)
+      throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
     byte[] line = new byte[4096];
     int length = 0;
     boolean overlong = false;
-    long lineStart = 0;
-    long lineNumber = 1;
-    long position = 0;
+    long lineStart = from;
+    long lineNumber = firstLine;
+    long position = from;
     while (position < end) {
       chunk.clear();
       chunk.limit((int) Math.min(chunk.capacity(), end - position));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.selfreflect.reflect.cache.CacheEntry;
+import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
 import io.github.selfreflect.reflect.chat.Target;
@@ -48,6 +49,97 @@ final class DatasetJson {
           message(json, Role.ASSISTANT, answer);
           json.writeEndArray();
         });
+  }
+
+  /**
+   * {@link #sft}, assembled from the messages' JSON in {@code memo}: the same bytes, but each
+   * message of a conversation is serialised once rather than once for every later target.
+   */
+  static byte[] sft(Target target, String answer, MessageJson memo) {
+    Joiner line = new Joiner().text("{\"messages\":[");
+    prompt(line, target, memo);
+    return line.text(",").bytes(messageBytes(Message.of(Role.ASSISTANT, answer))).text("]}").toBytes();
+  }
+
+  /** {@link #preference}, assembled like {@link #sft(Target, String, MessageJson)}. */
+  static byte[] preference(Target target, String chosen, String rejected, MessageJson memo) {
+    Joiner line = new Joiner().text("{\"prompt\":[");
+    prompt(line, target, memo);
+    return line.text("],\"chosen\":[")
+        .bytes(messageBytes(Message.of(Role.ASSISTANT, chosen)))
+        .text("],\"rejected\":[")
+        .bytes(messageBytes(Message.of(Role.ASSISTANT, rejected)))
+        .text("]}")
+        .toBytes();
+  }
+
+  private static void prompt(Joiner line, Target target, MessageJson memo) {
+    for (int i = 0; i < target.index(); i++) {
+      if (i > 0) {
+        line.text(",");
+      }
+      line.bytes(memo.of(target.conversation(), i));
+    }
+  }
+
+  /** One message as a JSON object, exactly as it appears inside a record. */
+  static byte[] messageBytes(Message m) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + m.content().length());
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      message(json, m);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The JSON of the messages of the conversation being written, made on first use. Targets of
+   * one conversation share their history, and a conversation's targets are written one after
+   * another, so remembering one conversation is enough.
+   */
+  static final class MessageJson {
+    private Conversation conversation;
+    private byte[][] json;
+
+    byte[] of(Conversation c, int index) {
+      if (c != conversation) {
+        conversation = c;
+        json = new byte[c.messages().size()][];
+      }
+      byte[] bytes = json[index];
+      if (bytes == null) {
+        bytes = messageBytes(c.messages().get(index));
+        json[index] = bytes;
+      }
+      return bytes;
+    }
+  }
+
+  /** Concatenates byte pieces into one array, sized once. */
+  private static final class Joiner {
+    private final java.util.List<byte[]> pieces = new java.util.ArrayList<>();
+    private int length;
+
+    Joiner text(String ascii) {
+      return bytes(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    Joiner bytes(byte[] piece) {
+      pieces.add(piece);
+      length += piece.length;
+      return this;
+    }
+
+    byte[] toBytes() {
+      byte[] all = new byte[length];
+      int at = 0;
+      for (byte[] piece : pieces) {
+        System.arraycopy(piece, 0, all, at, piece.length);
+        at += piece.length;
+      }
+      return all;
+    }
   }
 
   /**

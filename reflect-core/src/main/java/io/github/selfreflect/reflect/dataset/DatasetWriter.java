@@ -71,6 +71,7 @@ public final class DatasetWriter implements Closeable {
   private final HashingFileSink reflections;
   private final HashingFileSink failures;
   private final SftSelection sftSelection;
+  private final DatasetJson.MessageJson messageJson = new DatasetJson.MessageJson();
   private boolean finished;
   private boolean closed;
 
@@ -162,10 +163,10 @@ public final class DatasetWriter implements Closeable {
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
     if (sft != null && (revise || sftSelection == SftSelection.ALL)) {
-      sft.writeLine(DatasetJson.sft(target, answer));
+      sft.writeLine(DatasetJson.sft(target, answer, messageJson));
     }
     if (revise && preference != null) {
-      preference.writeLine(DatasetJson.preference(target, answer, original));
+      preference.writeLine(DatasetJson.preference(target, answer, original, messageJson));
     }
     if (reflections != null) {
       reflections.writeLine(DatasetJson.reflection(target, entry, null));

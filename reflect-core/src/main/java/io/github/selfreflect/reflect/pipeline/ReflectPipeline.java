@@ -1,26 +1,20 @@
 package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.cache.CacheEntry;
-import io.github.selfreflect.reflect.cache.CacheKeys;
 import io.github.selfreflect.reflect.cache.JsonlReflectionCache;
 import io.github.selfreflect.reflect.cache.ReflectionCache;
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.InvalidRecordHandler;
 import io.github.selfreflect.reflect.chat.Target;
-import io.github.selfreflect.reflect.chat.Targets;
-import io.github.selfreflect.reflect.chat.format.ChatFiles;
-import io.github.selfreflect.reflect.chat.format.ChatReaders;
-import io.github.selfreflect.reflect.chat.ConversationSource;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.Usage;
-import io.github.selfreflect.reflect.prompt.PromptTooLongException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -29,19 +23,23 @@ import java.util.function.Supplier;
 /**
  * One reflection run: chat files in, cache filled, dataset files out.
  *
- * <p>It reads the corpus in up to three streaming passes rather than holding it: <b>plan</b>
- * validates every record and counts what the cache lacks (so a bad file fails the build before
- * anything is paid for, and offline mode can list what is missing); <b>reflect</b> sends the
- * missing requests, writing each reply to the cache the moment it is checked (skipped when
- * nothing is missing); <b>write</b> emits the dataset in file order from the cache alone. Because
- * the outputs are produced only from the cache, in corpus order, they are the same bytes whatever
- * the thread timing, and the same whether a reply came from this run or an earlier one.
+ * <p>It streams the corpus rather than holding it. The <b>first pass</b> validates every record,
+ * looks every target up in the cache and, while all of them are there, writes the dataset as it
+ * goes: a warm build (everything cached) is this one pass and nothing else. When a target is
+ * missing, the pass stops writing (its partial files are removed) but goes on counting, so that a
+ * bad file fails the build before anything is paid for and offline mode can list what is missing;
+ * then the <b>request pass</b> sends the missing requests, writing each reply to the cache the
+ * moment it is checked, and the <b>write pass</b> emits the dataset from the cache alone. Offline
+ * with {@code partial}, the first pass's output (without the missing targets) is the dataset.
+ * Because the outputs are produced from the cache, in corpus order, they are the same bytes
+ * whatever the thread timing, and the same whether a reply came from this run or an earlier one.
  */
 public final class ReflectPipeline {
 
   private final ReflectRequest request;
   private final Function<RequestGate, ChatModel> models;
   private final ReflectListener listener;
+  private final CorpusTargets corpus;
   private final RunMeter meter;
   private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -66,6 +64,7 @@ public final class ReflectPipeline {
     this.request = request;
     this.models = models;
     this.listener = listener;
+    this.corpus = new CorpusTargets(request);
     this.meter = new RunMeter(request.limits());
   }
 
@@ -97,7 +96,9 @@ public final class ReflectPipeline {
 
   private RunSummary runOnce() throws IOException, ReflectFailureException {
     try (ReflectionCache cache = JsonlReflectionCache.open(request.cacheDirectory(), listener::warn)) {
-      Plan plan = plan(cache);
+      DatasetOutput output = new DatasetOutput(request, cache);
+      FirstPass first = firstPass(cache, output);
+      Plan plan = first.plan;
       listener.info(
           String.format(
               "%d conversations, %d targets: %d cached, %d to reflect%s%s",
@@ -107,21 +108,22 @@ public final class ReflectPipeline {
               plan.missing,
               plan.tooLong > 0 ? ", " + plan.tooLong + " skipped as too long for maxPromptTokens" : "",
               plan.invalidRecords > 0 ? ", " + plan.invalidRecords + " invalid records skipped" : ""));
-      Reflector.Outcome outcome = Reflector.Outcome.NONE;
-      if (plan.missing > 0) {
-        switch (request.offline()) {
-          case STRICT:
-            throw new ReflectFailureException(missingMessage(plan), plan.summary(Reflector.Outcome.NONE, 0));
-          case PARTIAL:
-            listener.warn(missingMessage(plan) + "; writing the cached part only (offline=partial)");
-            break;
-          case OFF:
-            outcome =
-                new Reflector(request, models, cache, listener, meter)
-                    .reflectMissing(plan, this::forEachTarget);
-            break;
-        }
+      if (plan.missing == 0) {
+        return output.finish(first.dataset, plan.summary(Reflector.Outcome.NONE, 0));
       }
+      switch (request.offline()) {
+        case STRICT:
+          throw new ReflectFailureException(missingMessage(plan), plan.summary(Reflector.Outcome.NONE, 0));
+        case PARTIAL:
+          listener.warn(missingMessage(plan) + "; writing the cached part only (offline=partial)");
+          return output.finish(first.dataset, plan.summary(Reflector.Outcome.NONE, plan.missing));
+        case OFF:
+        default:
+          break;
+      }
+      Reflector.Outcome outcome =
+          new Reflector(request, models, cache, listener, meter)
+              .reflectMissing(plan, this::forEachTarget);
       long unsent = plan.missing - outcome.reflected() - outcome.failed();
       if (outcome.abort() == null && unsent > 0 && outcome.stop() == RunMeter.Stop.CANCELLED) {
         throw new ReflectFailureException(
@@ -141,7 +143,7 @@ public final class ReflectPipeline {
         }
         listener.warn(message + "; writing the dataset of what is there (onBudget=partial)");
       }
-      RunSummary summary = new DatasetOutput(request, cache).write(this::forEachTarget, plan, outcome);
+      RunSummary summary = output.write(this::forEachTarget, plan, outcome);
       if (outcome.abort() != null) {
         throw new ReflectFailureException(outcome.abort().getMessage(), summary, outcome.abort());
       }
@@ -157,8 +159,14 @@ public final class ReflectPipeline {
     }
   }
 
-  /** Pass 1: validate, count, and look up the cache without paying for anything. */
-  private Plan plan(ReflectionCache cache) throws IOException {
+  /** The plan's counts, and the dataset it wrote if it could write one (else null). */
+  private record FirstPass(Plan plan, DatasetOutput.Pending dataset) {}
+
+  /**
+   * Pass 1: validate, count and look up the cache without paying for anything, writing the
+   * dataset for as long as every target is cached (or always, offline with {@code partial}).
+   */
+  private FirstPass firstPass(ReflectionCache cache, DatasetOutput output) throws IOException {
     Plan plan = new Plan();
     InvalidRecordHandler onInvalid =
         request.failOnInvalid()
@@ -167,35 +175,54 @@ public final class ReflectPipeline {
               plan.invalidRecords++;
               listener.warn("Skipping invalid record: " + problem.getMessage());
             };
-    forEachTarget(
-        onInvalid,
-        new TargetVisitor() {
-          @Override
-          public void conversation(Conversation conversation) {
-            plan.conversations++;
-          }
+    boolean keepPartial = request.offline() == OfflineMode.PARTIAL;
+    DatasetOutput.Pending[] dataset = {output.start()};
+    try {
+      forEachTarget(
+          onInvalid,
+          new TargetVisitor() {
+            @Override
+            public void conversation(Conversation conversation) {
+              plan.conversations++;
+            }
 
-          @Override
-          public void target(Target target, ChatRequest chatRequest, String key) throws IOException {
-            plan.targets++;
-            if (cache.contains(key)) {
-              plan.cached++;
-            } else {
+            @Override
+            public void target(Target target, ChatRequest chatRequest, String key)
+                throws IOException {
+              plan.targets++;
+              Optional<CacheEntry> entry = cache.get(key);
+              if (entry.isPresent()) {
+                plan.cached++;
+                if (dataset[0] != null) {
+                  dataset[0].write(target, entry.get());
+                }
+                return;
+              }
               plan.missing++;
               if (plan.missingListed.size() < RunSummary.LISTED) {
                 plan.missingListed.add(TargetRef.of(target));
               }
+              if (dataset[0] != null && !keepPartial) {
+                // This dataset cannot be the final one: stop writing, keep counting.
+                dataset[0].discard();
+                dataset[0] = null;
+              }
             }
-          }
 
-          @Override
-          public void tooLong(Target target, String reason) {
-            plan.targets++;
-            plan.tooLong++;
-            listener.warn("Skipping " + TargetRef.of(target) + ": " + reason);
-          }
-        });
-    return plan;
+            @Override
+            public void tooLong(Target target, String reason) {
+              plan.targets++;
+              plan.tooLong++;
+              listener.warn("Skipping " + TargetRef.of(target) + ": " + reason);
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      if (dataset[0] != null) {
+        dataset[0].discard();
+      }
+      throw e;
+    }
+    return new FirstPass(plan, dataset[0]);
   }
 
   private static String missingMessage(Plan plan) {
@@ -231,31 +258,7 @@ public final class ReflectPipeline {
 
   /** Streams every target of the corpus, in file order, with its request and cache key. */
   void forEachTarget(InvalidRecordHandler onInvalid, TargetVisitor visitor) throws IOException {
-    Path chats = request.chatsDirectory();
-    for (Path file : ChatFiles.list(chats)) {
-      String name = ChatFiles.relativeName(chats, file);
-      try (ConversationSource source = ChatReaders.open(file, name, onInvalid)) {
-        while (source.hasNext()) {
-          Conversation conversation = source.next();
-          visitor.conversation(conversation);
-          for (Target target : Targets.of(conversation)) {
-            ChatRequest chatRequest;
-            try {
-              chatRequest =
-                  new ChatRequest(
-                      request.model(),
-                      request.template().render(conversation, target.index()),
-                      request.sampling(),
-                      request.structuredOutput().planned(request.template()));
-            } catch (PromptTooLongException e) {
-              visitor.tooLong(target, e.getMessage());
-              continue;
-            }
-            visitor.target(target, chatRequest, CacheKeys.of(request.template(), chatRequest));
-          }
-        }
-      }
-    }
+    corpus.forEachTarget(onInvalid, visitor);
   }
 
   /** Receives the corpus one conversation and one target at a time. */

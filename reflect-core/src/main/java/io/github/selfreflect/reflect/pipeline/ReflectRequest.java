@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param concurrency requests in flight at once
  * @param maxReplyAttempts how often one target is asked again when its reply is unusable
  * @param generatorVersion the version of the tool, recorded in the manifest
+ * @param window how many exchanges after a target the model is shown ({@link HindsightWindow};
+ *     {@link HindsightWindow#ALL} for all)
  * @param dataset which files the write pass produces, and what the dataset card says
  * @param filters the quality filters applied when the training files are written
  * @param limits rate caps, budgets, failure tolerance and prices
@@ -40,12 +42,38 @@ public record ReflectRequest(
     int concurrency,
     int maxReplyAttempts,
     String generatorVersion,
+    int window,
     DatasetOptions dataset,
     FilterSettings filters,
     RunLimits limits,
     PromptOptions prompts) {
 
-  /** A request with these dataset options, filters and limits, and {@link PromptOptions#DEFAULT}. */
+  /**
+   * A request with this hindsight window, these dataset options, filters and limits, and {@link
+   * PromptOptions#DEFAULT}.
+   */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      int window,
+      DatasetOptions dataset,
+      FilterSettings filters,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset, filters,
+        limits, PromptOptions.DEFAULT);
+  }
+
+  /** A request with every part but the hindsight window, which shows the whole conversation. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -62,11 +90,34 @@ public record ReflectRequest(
       FilterSettings filters,
       RunLimits limits) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, filters, limits,
-        PromptOptions.DEFAULT);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, filters, limits);
   }
 
-  /** A request with these dataset options and filters, and {@link RunLimits#DEFAULT}. */
+  /** A request with this hindsight window, dataset options and limits, and every quality filter at
+   * its default. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      int window,
+      DatasetOptions dataset,
+      RunLimits limits) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset,
+        FilterSettings.DEFAULTS, limits);
+  }
+
+  /** A request with these dataset options and filters, the whole conversation as hindsight and
+   * {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -82,10 +133,12 @@ public record ReflectRequest(
       DatasetOptions dataset,
       FilterSettings filters) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, filters, RunLimits.DEFAULT);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, filters, RunLimits.DEFAULT);
   }
 
-  /** A request with these dataset options and limits, and every quality filter at its default. */
+  /** A request with these dataset options and limits, the whole conversation as hindsight and
+   * every quality filter at its default. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -101,10 +154,12 @@ public record ReflectRequest(
       DatasetOptions dataset,
       RunLimits limits) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, FilterSettings.DEFAULTS, limits);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, FilterSettings.DEFAULTS, limits);
   }
 
-  /** A request with these dataset options, default filters and {@link RunLimits#DEFAULT}. */
+  /** A request with these dataset options, default filters, the whole conversation as hindsight
+   * and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -119,11 +174,12 @@ public record ReflectRequest(
       String generatorVersion,
       DatasetOptions dataset) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, dataset, FilterSettings.DEFAULTS,
-        RunLimits.DEFAULT);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        dataset, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
-  /** A request with these filters, {@link DatasetOptions#DEFAULT} and {@link RunLimits#DEFAULT}. */
+  /** A request with these filters, {@link DatasetOptions#DEFAULT}, the whole conversation as
+   * hindsight and {@link RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -138,11 +194,12 @@ public record ReflectRequest(
       String generatorVersion,
       FilterSettings filters) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT, filters,
-        RunLimits.DEFAULT);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        DatasetOptions.DEFAULT, filters, RunLimits.DEFAULT);
   }
 
-  /** A request with these limits, {@link DatasetOptions#DEFAULT} and default filters. */
+  /** A request with these limits, {@link DatasetOptions#DEFAULT}, default filters and the whole
+   * conversation as hindsight. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -157,12 +214,33 @@ public record ReflectRequest(
       String generatorVersion,
       RunLimits limits) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
-        FilterSettings.DEFAULTS, limits);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, limits);
+  }
+
+  /** A request with this hindsight window, {@link DatasetOptions#DEFAULT}, default filters and
+   * {@link RunLimits#DEFAULT}. */
+  public ReflectRequest(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model,
+      SamplingParameters sampling,
+      OfflineMode offline,
+      boolean failOnInvalid,
+      int concurrency,
+      int maxReplyAttempts,
+      String generatorVersion,
+      int window) {
+    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window,
+        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
   /** A request that writes every format with a default card and no cache snapshot, every quality
-   * filter on at its default bounds, and {@link RunLimits#DEFAULT}. */
+   * filter on at its default bounds, the whole conversation as hindsight and {@link
+   * RunLimits#DEFAULT}. */
   public ReflectRequest(
       Path chatsDirectory,
       Path outputDirectory,
@@ -176,8 +254,8 @@ public record ReflectRequest(
       int maxReplyAttempts,
       String generatorVersion) {
     this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, DatasetOptions.DEFAULT,
-        FilterSettings.DEFAULTS, RunLimits.DEFAULT);
+        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
+        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
   }
 
   public ReflectRequest {
@@ -198,6 +276,10 @@ public record ReflectRequest(
     }
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, found " + concurrency);
+    }
+    if (window < 0) {
+      throw new IllegalArgumentException(
+          "window must be 0 (all exchanges) or a number of exchanges, found " + window);
     }
     if (maxReplyAttempts < 1) {
       throw new IllegalArgumentException(
@@ -234,13 +316,13 @@ public record ReflectRequest(
   public ReflectRequest withSft(SftSelection selection) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        dataset.withSft(selection), filters, limits, prompts);
+        window, dataset.withSft(selection), filters, limits, prompts);
   }
 
   /** This request with other prompt options. */
   public ReflectRequest withPrompts(PromptOptions options) {
     return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
         sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        dataset, filters, limits, options);
+        window, dataset, filters, limits, options);
   }
 }

@@ -217,8 +217,15 @@ final class Reflector {
         meter.pace());
   }
 
-  /** Targets per request: the setting, within the template's cap (1 for the seed). */
+  /**
+   * Targets per request: the setting, within the template's cap (1 for the seed). With a hindsight
+   * window each target sees a different cut of its conversation, so no two share a prompt: one
+   * target per request.
+   */
   private int groupSize() {
+    if (request.window() != HindsightWindow.ALL) {
+      return 1;
+    }
     int cap = Math.max(1, request.template().maxTargetsPerRequest());
     int wanted = request.targetsPerRequest();
     return wanted == 0 ? cap : Math.min(wanted, cap);

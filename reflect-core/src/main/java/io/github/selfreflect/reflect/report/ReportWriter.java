@@ -30,7 +30,8 @@ import java.util.TreeSet;
  *
  * <p><b>Size.</b> The page embeds its data as JSON and renders one page of cards at a time, so a
  * browser stays quick; to keep the file bounded, at most {@code maxTargets} targets are embedded,
- * spread evenly over the corpus (every n-th), and the page says so. Each text is cut at {@value
+ * spread evenly over the corpus (every n-th, n a power of two; see {@link EmbeddedTargets}: the
+ * writer need not know the corpus's size in advance), and the page says so. Each text is cut at {@value
  * #MAX_TEXT} characters and the context at its last {@value #MAX_CONTEXT_MESSAGES} messages of at
  * most {@value #MAX_CONTEXT_TEXT} characters, again saying so. The summary figures (counts,
  * verdicts, filters, lengths, tokens) always cover every target.
@@ -58,13 +59,11 @@ public final class ReportWriter implements Closeable {
   static final int MAX_SOURCES = 1000;
 
   private final ReportFile file;
-  private final JsonGenerator json;
-  private final long expectedTargets;
+  private final EmbeddedTargets embedded;
   private final int maxTargets;
   private final SftSelection sftSelection;
 
   private long seen;
-  private long embedded;
   private long revise;
   private long keep;
   private long failedTargets;
@@ -77,46 +76,49 @@ public final class ReportWriter implements Closeable {
   private boolean moreSources;
 
   private ReportWriter(
-      ReportFile file, long expectedTargets, int maxTargets, SftSelection sftSelection)
+      ReportFile file, EmbeddedTargets embedded, int maxTargets, SftSelection sftSelection)
       throws IOException {
     this.file = file;
-    this.expectedTargets = expectedTargets;
+    this.embedded = embedded;
     this.maxTargets = maxTargets;
     this.sftSelection = sftSelection;
     file.write(ReportTemplate.head());
     file.write("<script type=\"application/json\" id=\"reflect-targets\">[");
-    this.json = ScriptSafeJson.generator(file.stream());
   }
 
   /**
    * Starts {@code directory/report.html} (written under a partial name until {@link #finish}).
+   * The corpus's size need not be known: the embedded targets are chosen as they come.
    *
-   * @param expectedTargets how many targets the corpus has (reflected and failed), to spread the
-   *     embedded ones evenly; a wrong count only skews the spread
    * @param maxTargets the most targets embedded in the page
    */
-  public static ReportWriter open(Path directory, long expectedTargets, int maxTargets)
-      throws IOException {
-    return open(directory, expectedTargets, maxTargets, SftSelection.ALL);
+  public static ReportWriter open(Path directory, int maxTargets) throws IOException {
+    return open(directory, maxTargets, SftSelection.ALL);
   }
 
   /**
-   * As {@link #open(Path, long, int)}, counting SFT records as the dataset writer writes them.
+   * As {@link #open(Path, int)}, counting SFT records as the dataset writer writes them.
    *
    * @param sftSelection whether a kept original is an SFT record ({@link SftSelection#ALL}) or only
    *     revised answers are
    */
-  public static ReportWriter open(
-      Path directory, long expectedTargets, int maxTargets, SftSelection sftSelection)
+  public static ReportWriter open(Path directory, int maxTargets, SftSelection sftSelection)
       throws IOException {
     Objects.requireNonNull(sftSelection, "sftSelection");
     if (maxTargets < 1) {
       throw new IllegalArgumentException("maxTargets must be at least 1, found " + maxTargets);
     }
-    ReportFile file = ReportFile.create(directory.resolve(FILE_NAME));
+    Path page = directory.resolve(FILE_NAME);
+    ReportFile file = ReportFile.create(page);
+    EmbeddedTargets embedded = null;
     try {
-      return new ReportWriter(file, expectedTargets, maxTargets, sftSelection);
+      embedded =
+          EmbeddedTargets.create(page.resolveSibling("." + FILE_NAME + ".targets"), maxTargets);
+      return new ReportWriter(file, embedded, maxTargets, sftSelection);
     } catch (IOException | RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
       file.abort();
       throw e;
     }
@@ -142,9 +144,10 @@ public final class ReportWriter implements Closeable {
       }
     }
     usage = usage.plus(entry.usage());
-    if (embedNext(target)) {
+    JsonGenerator json = embedNext(target);
+    if (json != null) {
       json.writeStartObject();
-      location(target);
+      location(json, target);
       json.writeStringField("v", verdict.wireName());
       json.writeStringField("cr", cut(entry.reflection().critique(), MAX_TEXT));
       json.writeStringField("n", cut(entry.reflection().answer(), MAX_TEXT));
@@ -153,20 +156,21 @@ public final class ReportWriter implements Closeable {
         json.writeStringField("fd", exclusion.detail());
       }
       json.writeEndObject();
-      json.flush();
+      embedded.end();
     }
   }
 
   /** Adds a target that has no reflection, with the reason. */
   public void failed(Target target, String reason) throws IOException {
     failedTargets++;
-    if (embedNext(target)) {
+    JsonGenerator json = embedNext(target);
+    if (json != null) {
       json.writeStartObject();
-      location(target);
+      location(json, target);
       json.writeStringField("v", "failed");
       json.writeStringField("err", cut(reason, MAX_TEXT));
       json.writeEndObject();
-      json.flush();
+      embedded.end();
     }
   }
 
@@ -178,28 +182,35 @@ public final class ReportWriter implements Closeable {
    * @return the page as the manifest lists it ({@code records} = targets embedded)
    */
   public OutputFile finish(Manifest manifest) throws IOException {
-    json.close();
+    embedded.copyTo(file.stream());
     file.write("]</script>\n<script type=\"application/json\" id=\"reflect-summary\">");
     JsonGenerator summary = ScriptSafeJson.generator(file.stream());
     writeSummary(summary, manifest);
     summary.close();
     file.write("</script>\n" + ReportEvaluation.NONE_BLOCK + "\n");
     file.write(ReportTemplate.tail());
-    return file.commit(embedded);
+    OutputFile page = file.commit(embedded.size());
+    embedded.close();
+    return page;
   }
 
-  /** Without {@link #finish}: deletes the partial file. Idempotent. */
+  /** Without {@link #finish}: deletes the partial files. Idempotent. */
   @Override
   public void close() throws IOException {
-    file.abort();
+    try {
+      embedded.close();
+    } finally {
+      file.abort();
+    }
   }
 
   /**
-   * Whether the next target is embedded: all of them up to {@code maxTargets}, else every n-th,
-   * so that a huge corpus shows an even spread of itself rather than its first files only.
+   * The generator to write the next target to, or null when it is not embedded: all targets up to
+   * {@code maxTargets}, else an even spread, so that a huge corpus shows itself rather than its
+   * first files only.
    */
-  private boolean embedNext(Target target) throws IOException {
-    long index = seen++;
+  private JsonGenerator embedNext(Target target) throws IOException {
+    seen++;
     String source = target.conversation().sourceFile();
     if (!sources.contains(source)) {
       if (sources.size() < MAX_SOURCES) {
@@ -208,24 +219,10 @@ public final class ReportWriter implements Closeable {
         moreSources = true;
       }
     }
-    boolean embed;
-    if (expectedTargets <= maxTargets) {
-      embed = embedded < maxTargets;
-    } else {
-      embed = index * maxTargets / expectedTargets != (index + 1) * maxTargets / expectedTargets;
-      embed &= embedded < maxTargets;
-    }
-    if (embed) {
-      if (embedded > 0) {
-        file.stream().write(',');
-        file.stream().write('\n');
-      }
-      embedded++;
-    }
-    return embed;
+    return embedded.begin();
   }
 
-  private void location(Target target) throws IOException {
+  private static void location(JsonGenerator json, Target target) throws IOException {
     json.writeStringField("s", target.conversation().sourceFile());
     json.writeStringField("c", target.conversation().id());
     json.writeNumberField("t", target.index());
@@ -331,7 +328,7 @@ public final class ReportWriter implements Closeable {
     out.writeEndArray();
     out.writeBooleanField("moreSources", moreSources);
     out.writeNumberField("items", seen);
-    out.writeNumberField("embedded", embedded);
+    out.writeNumberField("embedded", embedded.size());
     out.writeNumberField("maxTargets", maxTargets);
     out.writeEndObject();
   }

@@ -254,16 +254,24 @@ class JsonlReflectionCacheTest {
         String.join("\n", "<<<<<<< HEAD", good, "", noReply, badVerdict, notJson) + "\n",
         UTF_8);
 
+    long noReplyAt = (String.join("\n", "<<<<<<< HEAD", good, "", "") ).getBytes(UTF_8).length;
     try (JsonlReflectionCache cache = open()) {
-      assertEquals(1, cache.size());
       assertEquals(Optional.of(entry("k1", "c1")), cache.get("k1"));
-      assertEquals(4, cache.droppedLines());
+      assertEquals(2, cache.droppedLines());
+      assertEquals(2, warnings.size(), warnings::toString);
+      assertTrue(warnings.get(0).startsWith(file() + ":1: not a cache record"), warnings::toString);
+      assertTrue(warnings.get(1).startsWith(file() + ":6: not valid JSON"), warnings::toString);
+
+      // Hand-made lines with a correct sum are indexed by their key and checked when read.
+      assertEquals(Optional.empty(), cache.get("k2"));
+      assertEquals(Optional.empty(), cache.get("k2"));
+      assertEquals(Optional.empty(), cache.get("k3"));
     }
     assertEquals(4, warnings.size(), warnings::toString);
-    assertTrue(warnings.get(0).startsWith(file() + ":1: not a cache record"), warnings::toString);
-    assertEquals(file() + ":4: missing field \"reply\"; line skipped", warnings.get(1));
-    assertTrue(warnings.get(2).startsWith(file() + ":5: field \"verdict\""), warnings::toString);
-    assertTrue(warnings.get(3).startsWith(file() + ":6: not valid JSON"), warnings::toString);
+    assertEquals(
+        file() + ": the record at byte " + noReplyAt + ": missing field \"reply\"; treated as missing",
+        warnings.get(2));
+    assertTrue(warnings.get(3).contains(": field \"verdict\""), warnings::toString);
   }
 
   @Test
@@ -304,9 +312,21 @@ class JsonlReflectionCacheTest {
     assertTrue(e.getMessage().contains("format v2"), e.getMessage());
     assertTrue(e.getMessage().contains("newer version of Reflect"), e.getMessage());
 
+    // Beside our own format too: a newer Reflect has been here, and its records are in v2.
     Files.createDirectories(dir.resolve("v1"));
+    assertThrows(UnsupportedCacheFormatException.class, this::open);
+  }
+
+  @Test
+  void v1IsTheOldestFormatAndOtherFoldersAreIgnored() throws IOException {
+    Files.createDirectories(dir.resolve("v0"));
+    Files.createDirectories(dir.resolve("backup"));
     try (JsonlReflectionCache cache = open()) {
-      assertEquals(0, cache.size()); // our own format is there: use it
+      cache.put(entry("k1", "c1"));
+    }
+    assertTrue(Files.exists(file()));
+    try (JsonlReflectionCache cache = open()) {
+      assertEquals(1, cache.size());
     }
   }
 
@@ -375,7 +395,8 @@ class JsonlReflectionCacheTest {
       Thread.currentThread().interrupt(); // e.g. a task cancelled with Future.cancel(true)
       try {
         assertThrows(ClosedByInterruptException.class, () -> cache.get("k1"));
-        assertThrows(ClosedByInterruptException.class, () -> cache.put(entry("k2", "c2")));
+        // FileChannel.lock answers an interrupt with FileLockInterruptionException
+        assertThrows(IOException.class, () -> cache.put(entry("k2", "c2")));
       } finally {
         Thread.interrupted();
       }
@@ -388,6 +409,21 @@ class JsonlReflectionCacheTest {
     }
     assertEquals(List.of(), warnings);
     assertEquals(2, lines().size(), "no blank line where the interrupted put wrote nothing");
+  }
+
+  @Test
+  void putAllStoresEachNewKeyOnceUnderOneLock() throws IOException {
+    try (JsonlReflectionCache cache = open()) {
+      cache.put(entry("k1", "c1"));
+      cache.putAll(List.of(entry("k1", "again"), entry("k2", "c2"), entry("k3", "c3"), entry("k2", "dup")));
+      assertEquals(3, cache.size());
+      assertEquals("c2", cache.get("k2").orElseThrow().reflection().critique());
+    }
+    assertEquals(3, lines().size());
+    try (JsonlReflectionCache cache = open()) {
+      assertEquals("c1", cache.get("k1").orElseThrow().reflection().critique());
+    }
+    assertEquals(List.of(), warnings);
   }
 
   @Test

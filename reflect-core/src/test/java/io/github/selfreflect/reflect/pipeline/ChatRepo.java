@@ -81,7 +81,8 @@ final class ChatRepo {
     ReflectRequest r = request(template);
     return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
         r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), 1,
-        r.maxReplyAttempts(), r.generatorVersion(), r.dataset(), r.filters(), r.limits(), r.prompts());
+        r.maxReplyAttempts(), r.generatorVersion(), r.window(), r.dataset(), r.filters(), r.limits(),
+        r.prompts());
   }
 
   RunSummary run(FakeLlmServer fake, PromptTemplate template)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.selfreflect.reflect.llm.TokenEstimator;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
@@ -71,6 +72,39 @@ class GroupedTargetsTest {
       repo.run(fake, repo.sequential(new HindsightTemplate()).withTargetsPerRequest(2), r -> r);
       assertEquals(List.of(List.of(1, 3), List.of(5)), targetsAsked(fake));
     }
+  }
+
+  /**
+   * With a hindsight window each target sees its own cut of the conversation, so none are grouped;
+   * each is cached under its own windowed request's key, which a rerun (and reflect:status) finds.
+   */
+  @Test
+  void aHindsightWindowSendsOneTargetPerRequest() throws Exception {
+    ChatRepo repo = new ChatRepo(dir).chat("chats.jsonl", THREE_TARGETS);
+    try (FakeLlmServer fake = new FakeLlmServer().start()) {
+      ReflectRequest windowed = withWindow(repo.sequential(new HindsightTemplate()), 1);
+      RunSummary first = repo.run(fake, windowed, r -> r);
+      assertEquals(3, first.reflected());
+      assertEquals(3, first.requests());
+      assertEquals(List.of(List.of(1), List.of(3), List.of(5)), targetsAsked(fake));
+      // Target 1 is shown q2 (the next exchange) and no further; target 5 ends the conversation.
+      String firstPrompt = fake.calls().get(0).body();
+      assertTrue(firstPrompt.contains("q2") && !firstPrompt.contains("q4"), firstPrompt);
+
+      RunSummary rerun = repo.run(fake, windowed, r -> r);
+      assertEquals(3, rerun.cached());
+      assertEquals(3, fake.requestCount(), "each target is cached under its windowed key");
+      StatusReport status = ReflectStatus.of(windowed, TokenEstimator.approximate(), repo.listener());
+      assertEquals(3, status.cached(), status.toString());
+      assertEquals(0, status.toReflect(), status.toString());
+    }
+  }
+
+  private static ReflectRequest withWindow(ReflectRequest r, int window) {
+    return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
+        r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), r.concurrency(),
+        r.maxReplyAttempts(), r.generatorVersion(), window, r.dataset(), r.filters(), r.limits(),
+        r.prompts());
   }
 
   @Test

@@ -81,6 +81,20 @@ class HindsightPipelineTest {
       assertTrue(repo.warnings.get(1).matches("Skipping chats\\.jsonl:1 conversation \\S+ turn 3: turn 1 \\(assistant\\) alone .*"), repo.warnings.get(1));
       JsonNode manifest = MAPPER.readTree(dir.resolve("out/manifest.json").toFile());
       assertEquals(2, manifest.at("/counts/skipped").asInt());
+
+      // The warm build is one pass (nothing to send): it skips and counts the same targets.
+      repo.warnings.clear();
+      RunSummary warm = repo.run(fake, new HindsightTemplate().withMaxPromptTokens(2000));
+      assertEquals(3, warm.targets());
+      assertEquals(1, warm.cached());
+      assertEquals(0, warm.reflected());
+      assertEquals(2, warm.tooLong());
+      assertEquals(2, warm.skipped());
+      assertEquals(1, fake.requestCount(), "the warm build sends nothing");
+      assertEquals(2, repo.warnings.size(), repo.warnings.toString());
+      JsonNode warmManifest = MAPPER.readTree(dir.resolve("out/manifest.json").toFile());
+      assertEquals(2, warmManifest.at("/counts/skipped").asInt());
+      assertEquals(1, repo.lines("sft.jsonl").size());
     }
   }
 

@@ -4,15 +4,14 @@ import io.github.selfreflect.reflect.cache.BaselineCache;
 import io.github.selfreflect.reflect.cache.InvalidBaselineException;
 import io.github.selfreflect.reflect.cache.UnsupportedCacheFormatException;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
-import io.github.selfreflect.reflect.dataset.SftSelection;
 import io.github.selfreflect.reflect.dataset.DatasetCard;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
+import io.github.selfreflect.reflect.dataset.SftSelection;
 import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.RequestGate;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.pipeline.BudgetAction;
@@ -21,15 +20,9 @@ import io.github.selfreflect.reflect.pipeline.FailureThreshold;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
-import io.github.selfreflect.reflect.pipeline.PromptOptions;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
 import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
-import io.github.selfreflect.reflect.pipeline.StructuredOutput;
-import io.github.selfreflect.reflect.prompt.PromptTemplate;
-import io.github.selfreflect.reflect.prompt.PromptTemplates;
-import io.github.selfreflect.reflect.prompt.InvalidTemplateException;
-import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,11 +34,8 @@ import java.util.function.Supplier;
 import javax.inject.Inject;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -69,35 +59,7 @@ import org.eclipse.aether.RepositorySystem;
  * @since 0.1.0
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
-public final class GenerateMojo extends AbstractMojo {
-
-  /**
-   * The folder of chat logs: {@code .json} and {@code .jsonl} files in ShareGPT or OpenAI chat
-   * format, found recursively; the format is recognised from the content.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.chats", defaultValue = "${project.basedir}/src/main/chats")
-  private File chats;
-
-  /**
-   * Where the dataset files are written.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(
-      property = "reflect.outputDirectory",
-      defaultValue = "${project.build.directory}/reflect")
-  private File outputDirectory;
-
-  /**
-   * Where paid-for reflections are kept. Outside {@code target/} so that {@code mvn clean} keeps
-   * it; commit it to make releases reproducible without a key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.cacheDirectory", defaultValue = "${project.basedir}/reflect-cache")
-  private File cacheDirectory;
+public final class GenerateMojo extends AbstractReflectMojo {
 
   /**
    * Base URL of an OpenAI-compatible chat-completions API: OpenAI, or e.g. {@code
@@ -108,67 +70,6 @@ public final class GenerateMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.baseUrl", defaultValue = "https://api.openai.com/v1")
   private String baseUrl;
-
-  /**
-   * The model that writes the reflections, as the endpoint names it. It is part of every cache
-   * key: changing it re-reflects everything.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.model", required = true)
-  private String model;
-
-  /**
-   * The prompt template. {@code hindsight} (the default): fixed instructions, the whole
-   * conversation as JSON turns, the targets named last, several targets per request, a JSON
-   * Schema for the reply and a keep/revise verdict; on conversations of 6 or more exchanges it
-   * spends under a fifth of the seed's prompt tokens per target (see the README's Benchmarks).
-   * {@code seed} reproduces the SelfReflectionGPT prompt exactly, one request per target.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.template", defaultValue = "hindsight")
-  private String template;
-
-  /**
-   * A prompt template of the data repository's own, in place of {@code template}: a Mustache file
-   * whose {@code ### system} and {@code ### user} lines start the request's messages, rendering
-   * the conversation ({@code lines}), the turns to review ({@code targets}, {@code targetList})
-   * and the reply schema ({@code schema}); replies are read as the {@code hindsight} template's.
-   * The file's content is part of every cache key. A malformed file fails the build with its
-   * line and the reason before any request is sent.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.templateFile")
-  private File templateFile;
-
-  /**
-   * A budget for each prompt, in estimated tokens (about four characters of English a token).
-   * When a conversation is longer, the {@code hindsight} template keeps the system prompt, the
-   * target, the turns right before it and every later turn, and leaves out the middle of the
-   * earlier history, marked as such; a target that cannot fit even so (one message over the
-   * budget) is skipped, counted and reported. {@code 0}: no budget. The {@code seed} template
-   * reproduces the original request and never shortens it.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxPromptTokens", defaultValue = "0")
-  private int maxPromptTokens;
-
-  /**
-   * How the reply's JSON Schema is sent to the endpoint: {@code json_schema} ({@code
-   * response_format} with the schema), {@code json_object} (JSON mode), {@code prompt} (no
-   * {@code response_format}; the prompt describes the reply), or {@code auto}: {@code
-   * json_schema}, stepping down to {@code json_object} and then {@code prompt} when the endpoint
-   * rejects a mode, remembered for the rest of the run. The {@code seed} template has no schema
-   * and is always sent as the original sent it. Part of the cache key ({@code auto} as {@code
-   * json_schema}).
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.structuredOutput", defaultValue = "auto")
-  private String structuredOutput;
 
   /**
    * The most targets of one conversation asked about in one request. {@code 0}: all of them, up
@@ -193,24 +94,6 @@ public final class GenerateMojo extends AbstractMojo {
   private String sft;
 
   /**
-   * Sampling temperature; unset leaves the endpoint's default. Part of the cache key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.temperature")
-  private Double temperature;
-
-  /**
-   * The most tokens a reply may have (sent as {@code max_tokens}); unset leaves the endpoint's
-   * default. A reply cut off at this limit is retried, then a failure, never a result. Part of the
-   * cache key. (Not to be confused with {@code maxTokens}, the budget of a whole run.)
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxCompletionTokens")
-  private Integer maxCompletionTokens;
-
-  /**
    * {@code true}: use the cache only and fail, listing them, if any reflection is missing. {@code
    * partial}: use the cache only and write what it has. {@code false}: request what is missing.
    * {@code mvn -o} implies {@code true}.
@@ -219,23 +102,6 @@ public final class GenerateMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.offline", defaultValue = "false")
   private String offline;
-
-  /**
-   * Skips the goal.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.skip", defaultValue = "false")
-  private boolean skip;
-
-  /**
-   * Whether a chat record that cannot be read fails the build (with its file and line). With
-   * {@code false} such records are skipped with a warning and counted.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.failOnInvalid", defaultValue = "true")
-  private boolean failOnInvalid;
 
   /**
    * The {@code <id>} of a settings.xml {@code <server>} whose {@code <password>} (encrypted or
@@ -479,14 +345,8 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "reflect.baselineMaxBytes", defaultValue = "4294967296")
   private long baselineMaxBytes;
 
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  private MavenSession session;
-
   @Parameter(defaultValue = "${project}", readonly = true)
   private MavenProject project;
-
-  @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
-  private PluginDescriptor plugin;
 
   private final SettingsDecrypter settingsDecrypter;
   private final RepositorySystem repositorySystem;
@@ -498,11 +358,12 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("Skipping reflect:generate (reflect.skip)");
-      return;
-    }
+  String goal() {
+    return "generate";
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     ReflectRequest request = request();
     seedFromBaseline();
     ReflectPipeline pipeline =
@@ -544,33 +405,6 @@ public final class GenerateMojo extends AbstractMojo {
     requireAtLeast("reflect.maxReplyAttempts", maxReplyAttempts, 1);
     requireAtLeast("reflect.maxRetries", maxRetries, 0);
     requireAtLeast("reflect.timeout", timeoutSeconds, 1);
-    PromptTemplate promptTemplate;
-    if (templateFile != null) {
-      try {
-        promptTemplate = HindsightTemplate.fromFile(templateFile.toPath());
-      } catch (InvalidTemplateException e) {
-        throw new MojoFailureException("reflect.templateFile: " + e.getMessage(), e);
-      } catch (IOException e) {
-        throw new MojoFailureException(
-            "reflect.templateFile: cannot read " + templateFile + ": " + e, e);
-      }
-      getLog().info("Prompt template: " + templateFile + " (" + promptTemplate.id() + ")");
-    } else {
-      try {
-        promptTemplate = PromptTemplates.byId(template);
-      } catch (IllegalArgumentException e) {
-        throw new MojoFailureException("reflect.template: " + e.getMessage(), e);
-      }
-    }
-    requireAtLeast("reflect.maxPromptTokens", maxPromptTokens, 0);
-    requireAtLeast("reflect.targetsPerRequest", targetsPerRequest, 0);
-    promptTemplate = promptTemplate.withMaxPromptTokens(maxPromptTokens);
-    StructuredOutput structured;
-    try {
-      structured = StructuredOutput.parse(structuredOutput);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("reflect.structuredOutput: " + e.getMessage(), e);
-    }
     SftSelection sftSelection;
     try {
       sftSelection = SftSelection.parse(sft);
@@ -594,26 +428,14 @@ public final class GenerateMojo extends AbstractMojo {
       throw new MojoFailureException(
           "reflect.filters / reflect.filter.minLengthRatio / maxLengthRatio: " + e.getMessage(), e);
     }
-    try {
-      return new ReflectRequest(
-          chats.toPath(),
-          outputDirectory.toPath(),
-          cacheDirectory.toPath(),
-          promptTemplate,
-          model,
-          new SamplingParameters(temperature, maxCompletionTokens),
-          mode,
-          failOnInvalid,
-          concurrency,
-          maxReplyAttempts,
-          plugin == null ? "unknown" : plugin.getVersion(),
-          datasetOptions().withSft(sftSelection),
-          filterSettings,
-          limits(),
-          new PromptOptions(structured, targetsPerRequest));
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
-    }
+    return request(
+        mode,
+        concurrency,
+        maxReplyAttempts,
+        datasetOptions().withSft(sftSelection),
+        filterSettings,
+        limits(),
+        targetsPerRequest);
   }
 
   private RunLimits limits() throws MojoFailureException {
@@ -729,13 +551,6 @@ public final class GenerateMojo extends AbstractMojo {
     } catch (IOException e) {
       throw new MojoExecutionException(
           "reflect.baseline: reading " + resolved.get().file() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void requireAtLeast(String property, int value, int least)
-      throws MojoFailureException {
-    if (value < least) {
-      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
     }
   }
 

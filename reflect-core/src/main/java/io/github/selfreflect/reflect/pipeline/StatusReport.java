@@ -1,0 +1,36 @@
+package io.github.selfreflect.reflect.pipeline;
+
+import java.util.List;
+
+/**
+ * Where a corpus stands against its cache, before anything is paid for ({@code reflect:status}).
+ *
+ * @param conversations conversations read
+ * @param targets assistant turns with hindsight to reflect on
+ * @param cached targets whose reflection is in the cache
+ * @param toReflect targets a build would send a request for
+ * @param invalidRecords chat records that could not be read (skipped and counted here)
+ * @param invalidCacheLines cache lines that are damaged, torn or not records
+ * @param duplicateCacheLines cache lines repeating an earlier key (compaction removes them)
+ * @param promptTokens the estimated prompt tokens of the requests for the targets to reflect
+ * @param tokenizer how the tokens were counted: an OpenAI encoding name, or an approximation
+ * @param exactTokens whether {@code tokenizer} is the model's own tokenizer
+ * @param missing the first targets to reflect, at most {@link RunSummary#LISTED}
+ */
+public record StatusReport(
+    long conversations,
+    long targets,
+    long cached,
+    long toReflect,
+    long invalidRecords,
+    long invalidCacheLines,
+    long duplicateCacheLines,
+    long promptTokens,
+    String tokenizer,
+    boolean exactTokens,
+    List<TargetRef> missing) {
+
+  public StatusReport {
+    missing = List.copyOf(missing);
+  }
+}

@@ -1,0 +1,145 @@
+package io.github.selfreflect.reflect.maven;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.selfreflect.reflect.llm.TokenEstimator;
+import io.github.selfreflect.reflect.pipeline.OfflineMode;
+import io.github.selfreflect.reflect.pipeline.ReflectListener;
+import io.github.selfreflect.reflect.pipeline.ReflectStatus;
+import io.github.selfreflect.reflect.pipeline.StatusReport;
+import io.github.selfreflect.reflect.pipeline.TargetRef;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Tells what {@code reflect:generate} would do, and what it would cost, without sending a request
+ * or writing a file: conversations, targets, how many are cached, how many it would reflect,
+ * unreadable chat records and cache lines, and the estimated prompt tokens of the missing targets
+ * (counted with OpenAI's tokenizer for OpenAI models, approximated as 4 characters a token for
+ * others). Unreadable chat records are counted, not fatal.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "status", requiresProject = true, threadSafe = true)
+public final class StatusMojo extends AbstractReflectMojo {
+
+  /**
+   * {@code text} logs the figures; {@code json} prints one JSON object on standard output, for
+   * scripts: {@code mvn -q reflect:status -Dreflect.format=json > status.json}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.format", defaultValue = "text")
+  private String format;
+
+  @Override
+  String goal() {
+    return "status";
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
+    boolean json;
+    switch (format.trim().toLowerCase(Locale.ROOT)) {
+      case "text" -> json = false;
+      case "json" -> json = true;
+      default -> throw new MojoFailureException(
+          "reflect.format: expected text or json, found '" + format + "'");
+    }
+    StatusReport report;
+    try {
+      report =
+          ReflectStatus.of(
+              request(OfflineMode.STRICT, 1, 1),
+              TokenEstimator.forModel(model),
+              json ? quietListener() : new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
+    } catch (UncheckedIOException | IOException e) {
+      throw new MojoExecutionException("reflect:status failed: " + e.getMessage(), e);
+    }
+    if (json) {
+      System.out.println(json(report));
+      System.out.flush();
+    } else {
+      log(report);
+    }
+  }
+
+  /** Warnings go to the log (standard error with -q stays clean of them); stdout stays JSON. */
+  private ReflectListener quietListener() {
+    return new ReflectListener() {
+      @Override
+      public void info(String message) {}
+
+      @Override
+      public void warn(String message) {
+        getLog().warn(message);
+      }
+    };
+  }
+
+  private void log(StatusReport r) {
+    getLog().info("Conversations:       " + r.conversations());
+    getLog().info("Targets:             " + r.targets());
+    getLog().info("Cached:              " + r.cached());
+    getLog().info("To reflect:          " + r.toReflect());
+    getLog().info("Invalid records:     " + r.invalidRecords());
+    getLog().info(
+        "Invalid cache lines: "
+            + r.invalidCacheLines()
+            + (r.duplicateCacheLines() > 0
+                ? " (and " + r.duplicateCacheLines() + " duplicates: reflect:compact removes them)"
+                : ""));
+    getLog().info(
+        "Prompt tokens to pay: "
+            + r.promptTokens()
+            + (r.exactTokens() ? " (tokenizer " : " (estimate, ")
+            + r.tokenizer()
+            + ")");
+    for (TargetRef ref : r.missing()) {
+      getLog().info("  missing: " + ref);
+    }
+    if (r.toReflect() > r.missing().size()) {
+      getLog().info("  ... and " + (r.toReflect() - r.missing().size()) + " more");
+    }
+  }
+
+  static String json(StatusReport r) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+      json.useDefaultPrettyPrinter();
+      json.writeStartObject();
+      json.writeNumberField("conversations", r.conversations());
+      json.writeNumberField("targets", r.targets());
+      json.writeNumberField("cached", r.cached());
+      json.writeNumberField("toReflect", r.toReflect());
+      json.writeNumberField("invalidRecords", r.invalidRecords());
+      json.writeNumberField("invalidCacheLines", r.invalidCacheLines());
+      json.writeNumberField("duplicateCacheLines", r.duplicateCacheLines());
+      json.writeObjectFieldStart("promptTokens");
+      json.writeNumberField("estimate", r.promptTokens());
+      json.writeStringField("tokenizer", r.tokenizer());
+      json.writeBooleanField("exact", r.exactTokens());
+      json.writeEndObject();
+      json.writeArrayFieldStart("missing");
+      for (TargetRef ref : r.missing()) {
+        json.writeStartObject();
+        json.writeStringField("source", ref.source());
+        json.writeNumberField("line", ref.line());
+        json.writeStringField("conversation", ref.conversationId());
+        json.writeNumberField("turn", ref.turn());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toString();
+  }
+}
