@@ -382,6 +382,8 @@ public final class GenerateMojo extends AbstractReflectMojo {
         logSummary(e.summary(), request, System.nanoTime() - started);
       }
       throw new MojoFailureException(e.getMessage(), e);
+    } catch (ClientConfigurationFailure e) {
+      throw e.failure();
     } catch (InvalidChatException e) {
       throw new MojoFailureException(
           "Invalid chat record in "
@@ -554,7 +556,11 @@ public final class GenerateMojo extends AbstractReflectMojo {
     }
   }
 
-  /** The client is built only if a request has to be sent: a cached or offline run needs no key. */
+  /**
+   * The client, with its key and proxy, is built only if a request has to be sent: a cached or
+   * offline run needs no key, so a {@code reflect.serverId} that names no server in this machine's
+   * settings.xml does not fail it. Only the endpoint's syntax is checked up front.
+   */
   private Function<RequestGate, ChatModel> chatModel() throws MojoFailureException {
     HttpUrl endpoint = HttpUrl.parse(baseUrl);
     if (endpoint == null) {
@@ -563,20 +569,26 @@ public final class GenerateMojo extends AbstractReflectMojo {
               + baseUrl
               + "'");
     }
-    String apiKey =
-        ApiKeys.find(
-            serverId,
-            apiKeyEnvironmentVariable,
-            session == null ? null : session.getSettings(),
-            settingsDecrypter,
-            System.getenv());
-    OkHttpClient http =
-        HttpProxies.configure(
-            new OkHttpClient.Builder(),
-            endpoint,
-            session == null ? null : session.getSettings(),
-            settingsDecrypter);
     return gate -> {
+      String apiKey;
+      OkHttpClient http;
+      try {
+        apiKey =
+            ApiKeys.find(
+                serverId,
+                apiKeyEnvironmentVariable,
+                session == null ? null : session.getSettings(),
+                settingsDecrypter,
+                System.getenv());
+        http =
+            HttpProxies.configure(
+                new OkHttpClient.Builder(),
+                endpoint,
+                session == null ? null : session.getSettings(),
+                settingsDecrypter);
+      } catch (MojoFailureException e) {
+        throw new ClientConfigurationFailure(e);
+      }
       if (apiKey == null && "api.openai.com".equals(endpoint.host())) {
         getLog()
             .warn(
@@ -600,6 +612,17 @@ public final class GenerateMojo extends AbstractReflectMojo {
                               + reason))
           .build();
     };
+  }
+
+  /** Carries a configuration failure out of the lazily built client, to be rethrown as it was. */
+  private static final class ClientConfigurationFailure extends RuntimeException {
+    ClientConfigurationFailure(MojoFailureException failure) {
+      super(failure.getMessage(), failure);
+    }
+
+    MojoFailureException failure() {
+      return (MojoFailureException) getCause();
+    }
   }
 
   private void logSummary(RunSummary s, ReflectRequest request, long elapsedNanos) {
