@@ -14,17 +14,17 @@ import java.nio.file.StandardOpenOption;
  * after a killed build) sees either the old file, the complete new one, or none: never half of
  * one.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
   private AtomicFiles() {}
 
   /** The name a file has while it is being written: hidden, and never a name a reader wants. */
-  static Path partialOf(Path target) {
+  public static Path partialOf(Path target) {
     return target.resolveSibling("." + target.getFileName() + ".partial");
   }
 
   /** Renames {@code partial} (already forced to disk) to {@code target}, replacing it. */
-  static void moveIntoPlace(Path partial, Path target) throws IOException {
+  public static void moveIntoPlace(Path partial, Path target) throws IOException {
     try {
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -3,6 +3,7 @@ package io.github.selfreflect.reflect.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.dataset.AtomicFiles;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class ReportEvaluation {
                 + json.toString(StandardCharsets.UTF_8)
                 + html.substring(end))
             .getBytes(StandardCharsets.UTF_8);
-    Path partial = ReportFile.partialOf(page);
+    Path partial = AtomicFiles.partialOf(page);
     try (FileChannel channel =
         FileChannel.open(
             partial,
@@ -74,7 +75,7 @@ public final class ReportEvaluation {
       Files.deleteIfExists(partial);
       throw e;
     }
-    ReportFile.moveIntoPlace(partial, page);
+    AtomicFiles.moveIntoPlace(partial, page);
     return new OutputFile(
         ReportWriter.FILE_NAME,
         bytes.length,

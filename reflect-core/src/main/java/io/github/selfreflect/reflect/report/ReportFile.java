@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.report;
 
+import io.github.selfreflect.reflect.dataset.AtomicFiles;
 import io.github.selfreflect.reflect.dataset.OutputFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -7,10 +8,8 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -32,7 +31,7 @@ final class ReportFile {
 
   private ReportFile(Path target) throws IOException {
     this.target = target;
-    this.partial = partialOf(target);
+    this.partial = AtomicFiles.partialOf(target);
     Files.createDirectories(target.getParent());
     this.channel =
         FileChannel.open(
@@ -51,10 +50,6 @@ final class ReportFile {
     return new ReportFile(target);
   }
 
-  static Path partialOf(Path target) {
-    return target.resolveSibling("." + target.getFileName() + ".partial");
-  }
-
   OutputStream stream() {
     return out;
   }
@@ -71,7 +66,7 @@ final class ReportFile {
     } finally {
       out.close();
     }
-    moveIntoPlace(partial, target);
+    AtomicFiles.moveIntoPlace(partial, target);
     done = true;
     return new OutputFile(
         target.getFileName().toString(), out.count, records, HexFormat.of().formatHex(digest.digest()));
@@ -86,14 +81,6 @@ final class ReportFile {
       out.close();
     } finally {
       Files.deleteIfExists(partial);
-    }
-  }
-
-  static void moveIntoPlace(Path partial, Path target) throws IOException {
-    try {
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
