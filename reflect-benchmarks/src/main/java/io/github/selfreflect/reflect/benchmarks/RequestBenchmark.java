@@ -182,8 +182,11 @@ public final class RequestBenchmark {
       next = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       System.out.printf(
           Locale.ROOT,
-          "  %d/%d settled, %d requests, %d retries, %d rate-limited, pace %.1f/s%n",
-          p.settled(), p.toReflect(), p.requests(), p.retries(), p.rateLimited(), p.pace());
+          "  %d/%d settled, %d requests, %d retries, %d rate-limited, pace %s%n",
+          p.settled(), p.toReflect(), p.requests(), p.retries(), p.rateLimited(),
+          Double.isInfinite(p.pace())
+              ? "unlimited"
+              : String.format(Locale.ROOT, "%.1f/s", p.pace()));
     }
   }
 

@@ -92,6 +92,7 @@ public final class FakeLlmServer implements AutoCloseable {
   public FakeLlmServer(Function<JsonNode, String> replier) {
     this.replier = replier;
     server.setDispatcher(new FakeDispatcher());
+    server.setServerSocketFactory(new NoDelayServerSockets());
   }
 
   /** Starts on a free port of 127.0.0.1. */
