@@ -9,7 +9,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Decides, target by target in corpus order, which reflections reach the training files. One
@@ -35,8 +34,6 @@ import java.util.regex.Pattern;
  * <p>Not thread-safe: one pass, one thread, in corpus order.
  */
 public final class QualityFilter {
-
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final FilterSettings settings;
   private final PairFingerprints written = new PairFingerprints();
@@ -71,8 +68,8 @@ public final class QualityFilter {
     String original = target.originalAnswer().content();
     boolean revise = reflection.verdict() == Verdict.REVISE;
     if (revise) {
-      String answer = normalize(reflection.answer());
-      String old = normalize(original);
+      String answer = Whitespace.normalize(reflection.answer());
+      String old = Whitespace.normalize(original);
       if (settings.isEnabled(FilterReason.LENGTH)) {
         if (answer.isEmpty()) {
           return new Exclusion(FilterReason.LENGTH, "the new answer is empty");
@@ -115,11 +112,6 @@ public final class QualityFilter {
       }
     }
     return null;
-  }
-
-  /** Runs of whitespace made one space, ends trimmed. */
-  static String normalize(String text) {
-    return WHITESPACE.matcher(text).replaceAll(" ").trim();
   }
 
   private static String bound(double value) {
