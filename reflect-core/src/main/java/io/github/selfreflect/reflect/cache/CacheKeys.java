@@ -3,7 +3,11 @@ package io.github.selfreflect.reflect.cache;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -20,14 +24,25 @@ public final class CacheKeys {
   private CacheKeys() {}
 
   public static String of(PromptTemplate template, ChatRequest request) {
-    return sha256Hex(
-        template.id() + "\n" + template.fingerprint() + "\n" + ChatRequestJson.toJsonString(request));
+    MessageDigest digest = sha256();
+    digest.update(
+        (template.id() + "\n" + template.fingerprint() + "\n").getBytes(StandardCharsets.UTF_8));
+    // The body goes into the digest as it is written: no tree, no string, no copy.
+    try (OutputStream body = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+      ChatRequestJson.writeUtf8(request, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("hashing cannot fail", e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   public static String sha256Hex(String text) {
+    return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }

@@ -14,7 +14,6 @@ import io.github.selfreflect.reflect.llm.TokenEstimate;
 import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +158,7 @@ public final class OpenAiChatClient implements ChatModel {
   @Override
   public ChatResponse complete(ChatRequest request) throws LlmException {
     Objects.requireNonNull(request, "request");
-    byte[] body = ChatRequestJson.toJsonString(request).getBytes(StandardCharsets.UTF_8);
+    byte[] body = ChatRequestJson.toUtf8(request); // the bytes the cache key was computed from
     Request httpRequest =
         new Request.Builder()
             .url(endpoint)
