@@ -43,7 +43,7 @@ public final class PythonJson {
 
   /** {@code json.dumps(value, indent=4)}. */
   public static String dumps(Object value) {
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(256);
     write(value, 0, out);
     return out.toString();
   }
@@ -131,8 +131,14 @@ public final class PythonJson {
 
   private static void writeString(String text, StringBuilder out) {
     out.append('"');
+    int plain = 0; // start of the run of characters that need no escape, copied in one go
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
+      if (c >= 0x20 && c <= 0x7E && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(text, plain, i);
+      plain = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -141,19 +147,13 @@ public final class PythonJson {
         case '\t' -> out.append("\\t");
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
-        default -> {
-          if (c >= 0x20 && c <= 0x7E) {
-            out.append(c);
-          } else {
-            out.append("\\u")
-                .append(HEX[(c >> 12) & 0xF])
-                .append(HEX[(c >> 8) & 0xF])
-                .append(HEX[(c >> 4) & 0xF])
-                .append(HEX[c & 0xF]);
-          }
-        }
+        default -> out.append("\\u")
+            .append(HEX[(c >> 12) & 0xF])
+            .append(HEX[(c >> 8) & 0xF])
+            .append(HEX[(c >> 4) & 0xF])
+            .append(HEX[c & 0xF]);
       }
     }
-    out.append('"');
+    out.append(text, plain, text.length()).append('"');
   }
 }

@@ -92,4 +92,40 @@ class PythonJsonTest {
     assertThrows(IllegalArgumentException.class, () -> PythonJson.dumps(1.5));
     assertThrows(IllegalArgumentException.class, () -> PythonJson.dumps(Map.of(1, "a")));
   }
+
+  /**
+   * Every character, alone and between plain text, escapes as Python's rule says: the quoting
+   * copies runs of plain characters in one go, and this pins that it still treats each character
+   * exactly as the rule does. The expected text is built here from the rule, character by
+   * character.
+   */
+  @Test
+  void everyCharacterEscapesByTheRule() {
+    for (int code = 0; code <= Character.MAX_VALUE; code++) {
+      char c = (char) code;
+      String expected = "\"ab" + escapedByTheRule(c) + "cd" + escapedByTheRule(c) + "\"";
+      assertEquals(expected, PythonJson.quote("ab" + c + "cd" + c));
+    }
+  }
+
+  private static String escapedByTheRule(char c) {
+    switch (c) {
+      case '"':
+        return "\\\"";
+      case '\\':
+        return "\\\\";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      case '\b':
+        return "\\b";
+      case '\f':
+        return "\\f";
+      default:
+        return c >= 0x20 && c <= 0x7E ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+    }
+  }
 }

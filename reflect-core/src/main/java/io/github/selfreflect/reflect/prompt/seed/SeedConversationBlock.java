@@ -60,7 +60,13 @@ final class SeedConversationBlock {
   /** The whole user message for the target at {@code targetIndex}. */
   static String render(Conversation conversation, int targetIndex) {
     List<Message> messages = conversation.messages();
-    StringBuilder out = new StringBuilder(HEADER);
+    // Sized once: every target renders its whole conversation, and growing the builder step by
+    // step would copy it several times over.
+    int size = HEADER.length();
+    for (Message message : messages) {
+      size += 1 + BLOCK_OPEN.length() + message.content().length() + BLOCK_CLOSE.length();
+    }
+    StringBuilder out = new StringBuilder(size).append(HEADER);
     for (int i = 0; i < messages.size(); i++) {
       out.append(letter(messages.get(i), i, targetIndex))
           .append(BLOCK_OPEN)
