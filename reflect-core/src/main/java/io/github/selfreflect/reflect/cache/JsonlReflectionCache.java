@@ -430,7 +430,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
     LineScanner.scan(
         reader,
         before,
-        (number, offset, bytes, length, terminated) -> {
+        (number, offset, bytes, start, length, terminated) -> {
           if (bytes != null && length == 0) {
             return;
           }
@@ -438,7 +438,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
           String key = null;
           if (bytes != null) {
             try {
-              key = CacheRecordCodec.verifiedKey(bytes, 0, length);
+              key = CacheRecordCodec.verifiedKey(bytes, start, length);
             } catch (InvalidCacheRecordException e) {
               key = null;
             }
@@ -556,13 +556,13 @@ public final class JsonlReflectionCache implements ReflectionCache {
     LineScanner.scan(
         channel,
         end,
-        (number, offset, bytes, length, terminated) -> {
+        (number, offset, bytes, start, length, terminated) -> {
           if (bytes == null || length == 0) {
             return;
           }
           CacheEntry entry;
           try {
-            entry = CacheRecordCodec.decode(bytes, 0, length);
+            entry = CacheRecordCodec.decode(bytes, start, length);
           } catch (InvalidCacheRecordException e) {
             return; // reported when the line was indexed
           }
@@ -654,7 +654,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
             indexedEnd,
             indexedLines + 1,
             end,
-            (number, offset, bytes, length, terminated) -> {
+            (number, offset, bytes, start, length, terminated) -> {
               if (!terminated) {
                 tail[0] = offset;
                 tail[1] = number;
@@ -664,7 +664,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
               if (bytes != null && length == 0) {
                 return; // a blank line holds nothing to lose
               }
-              String problem = index(offset, bytes, length);
+              String problem = index(offset, bytes, start, length);
               if (problem != null) {
                 report(offset, file + ":" + number + ": " + problem + "; line skipped");
               }
@@ -716,13 +716,13 @@ public final class JsonlReflectionCache implements ReflectionCache {
   }
 
   /** Indexes one line; returns why it cannot be used, or null (also for a duplicate). */
-  private String index(long offset, byte[] bytes, int length) throws IOException {
+  private String index(long offset, byte[] bytes, int start, int length) throws IOException {
     if (bytes == null) {
       return "longer than " + (LineScanner.MAX_LINE_BYTES >> 20) + " MiB, not a cache record";
     }
     String key;
     try {
-      key = CacheRecordCodec.verifiedKey(bytes, 0, length);
+      key = CacheRecordCodec.verifiedKey(bytes, start, length);
     } catch (InvalidCacheRecordException e) {
       return e.getMessage();
     }
