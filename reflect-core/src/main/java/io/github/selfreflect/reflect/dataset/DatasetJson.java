@@ -13,11 +13,18 @@ import io.github.selfreflect.reflect.filter.Exclusion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The records of the dataset files, one compact JSON object each, keys written in a fixed order
  * by hand (never through a map or bean introspection) so that the same input always gives the
  * same bytes.
+ *
+ * <p>Each record exists twice here: generated field by field through Jackson (the definition,
+ * kept simple), and assembled from {@link RecordPieces} (what the writer uses). A warm build
+ * writes every record of a large corpus, and generating them serialised the same texts again and
+ * again: each message of a conversation once per later target, the new answer three times. The
+ * tests hold the two forms to the same bytes.
  */
 final class DatasetJson {
 
@@ -29,6 +36,31 @@ final class DatasetJson {
   private static final ObjectMapper MAPPER =
       new ObjectMapper(
           JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build());
+
+  // The fixed text between the pieces of assembled records.
+  private static final byte[] SFT_START = JsonLine.ascii("{\"messages\":[");
+  private static final byte[] PREFERENCE_START = JsonLine.ascii("{\"prompt\":[");
+  private static final byte[] CHOSEN = JsonLine.ascii("],\"chosen\":[");
+  private static final byte[] REJECTED = JsonLine.ascii("],\"rejected\":[");
+  private static final byte[] ARRAY_END = JsonLine.ascii("]}");
+  private static final byte[] COMMA = JsonLine.ascii(",");
+  private static final byte[] SOURCE = JsonLine.ascii("{\"source\":");
+  private static final byte[] CONVERSATION = JsonLine.ascii(",\"conversation\":");
+  private static final byte[] TURN = JsonLine.ascii(",\"turn\":");
+  private static final byte[] QUESTION = JsonLine.ascii(",\"question\":");
+  private static final byte[] ORIGINAL = JsonLine.ascii(",\"original\":");
+  private static final byte[] CRITIQUE = JsonLine.ascii(",\"critique\":");
+  private static final byte[] ANSWER = JsonLine.ascii(",\"answer\":");
+  private static final byte[] VERDICT = JsonLine.ascii(",\"verdict\":");
+  private static final byte[] EVIDENCE = JsonLine.ascii(",\"evidence\":[");
+  private static final byte[] EVIDENCE_END_MODEL = JsonLine.ascii("],\"model\":");
+  private static final byte[] MODEL = JsonLine.ascii(",\"model\":");
+  private static final byte[] TEMPLATE = JsonLine.ascii(",\"template\":");
+  private static final byte[] KEY = JsonLine.ascii(",\"key\":");
+  private static final byte[] NO_FILTER = JsonLine.ascii(",\"filter\":null}");
+  private static final byte[] FILTER_REASON = JsonLine.ascii(",\"filter\":{\"reason\":");
+  private static final byte[] FILTER_DETAIL = JsonLine.ascii(",\"detail\":");
+  private static final byte[] FILTER_END = JsonLine.ascii("}}");
 
   @FunctionalInterface
   private interface Body {
@@ -52,34 +84,84 @@ final class DatasetJson {
   }
 
   /**
-   * {@link #sft}, assembled from the messages' JSON in {@code memo}: the same bytes, but each
-   * message of a conversation is serialised once rather than once for every later target.
+   * {@link #sft}, assembled from pieces serialised once: the same bytes, but each message of a
+   * conversation is written once rather than once for every later target.
+   *
+   * @param answer the assistant message of the answer, as {@link RecordPieces} makes it
    */
-  static byte[] sft(Target target, String answer, MessageJson memo) {
-    Joiner line = new Joiner().text("{\"messages\":[");
-    prompt(line, target, memo);
-    return line.text(",").bytes(messageBytes(Message.of(Role.ASSISTANT, answer))).text("]}").toBytes();
+  static JsonLine sft(Target target, byte[] answer, RecordPieces pieces) {
+    JsonLine line = new JsonLine().add(SFT_START);
+    prompt(line, target, pieces);
+    return line.add(COMMA).add(answer).add(ARRAY_END);
   }
 
-  /** {@link #preference}, assembled like {@link #sft(Target, String, MessageJson)}. */
-  static byte[] preference(Target target, String chosen, String rejected, MessageJson memo) {
-    Joiner line = new Joiner().text("{\"prompt\":[");
-    prompt(line, target, memo);
-    return line.text("],\"chosen\":[")
-        .bytes(messageBytes(Message.of(Role.ASSISTANT, chosen)))
-        .text("],\"rejected\":[")
-        .bytes(messageBytes(Message.of(Role.ASSISTANT, rejected)))
-        .text("]}")
-        .toBytes();
+  /** {@link #preference}, assembled like {@link #sft(Target, byte[], RecordPieces)}. */
+  static JsonLine preference(Target target, byte[] chosen, byte[] rejected, RecordPieces pieces) {
+    JsonLine line = new JsonLine().add(PREFERENCE_START);
+    prompt(line, target, pieces);
+    return line.add(CHOSEN).add(chosen).add(REJECTED).add(rejected).add(ARRAY_END);
   }
 
-  private static void prompt(Joiner line, Target target, MessageJson memo) {
+  private static void prompt(JsonLine line, Target target, RecordPieces pieces) {
     for (int i = 0; i < target.index(); i++) {
       if (i > 0) {
-        line.text(",");
+        line.add(COMMA);
       }
-      line.bytes(memo.of(target.conversation(), i));
+      line.add(pieces.message(target.conversation(), i));
     }
+  }
+
+  /**
+   * {@link #reflection(Target, CacheEntry, Exclusion)}, assembled from pieces serialised once:
+   * the question and original from the conversation's, the new answer from the literal the
+   * training records use too.
+   *
+   * @param answer the new answer ({@code entry.reflection().answer()}) as a literal
+   */
+  static JsonLine reflection(
+      Target target, CacheEntry entry, Exclusion exclusion, byte[] answer, RecordPieces pieces) {
+    Conversation c = target.conversation();
+    JsonLine line =
+        new JsonLine()
+            .add(SOURCE)
+            .add(pieces.literal(c.sourceFile()))
+            .add(CONVERSATION)
+            .add(pieces.literal(c.id()))
+            .add(TURN)
+            .add(JsonLine.ascii(Integer.toString(target.index())))
+            .add(QUESTION)
+            .add(pieces.content(c, target.index() - 1))
+            .add(ORIGINAL)
+            .add(pieces.content(c, target.index()))
+            .add(CRITIQUE)
+            .add(pieces.literal(entry.reflection().critique()))
+            .add(ANSWER)
+            .add(answer)
+            .add(VERDICT)
+            .add(pieces.literal(entry.reflection().verdict().wireName()));
+    List<Integer> evidence = entry.reflection().evidence();
+    if (evidence.isEmpty()) {
+      line.add(MODEL);
+    } else {
+      line.add(EVIDENCE);
+      for (int i = 0; i < evidence.size(); i++) {
+        line.add(JsonLine.ascii((i > 0 ? "," : "") + evidence.get(i)));
+      }
+      line.add(EVIDENCE_END_MODEL);
+    }
+    line.add(pieces.literal(entry.model()))
+        .add(TEMPLATE)
+        .add(pieces.literal(entry.template()))
+        .add(KEY)
+        .add(pieces.literal(entry.key()));
+    if (exclusion == null) {
+      return line.add(NO_FILTER);
+    }
+    return line.add(FILTER_REASON)
+        .add(pieces.literal(exclusion.reason().wireName()))
+        .add(FILTER_DETAIL)
+        .add(pieces.literal(exclusion.detail()))
+        .add(FILTER_END);
   }
 
   /** One message as a JSON object, exactly as it appears inside a record. */
@@ -91,55 +173,6 @@ final class DatasetJson {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
     return out.toByteArray();
-  }
-
-  /**
-   * The JSON of the messages of the conversation being written, made on first use. Targets of
-   * one conversation share their history, and a conversation's targets are written one after
-   * another, so remembering one conversation is enough.
-   */
-  static final class MessageJson {
-    private Conversation conversation;
-    private byte[][] json;
-
-    byte[] of(Conversation c, int index) {
-      if (c != conversation) {
-        conversation = c;
-        json = new byte[c.messages().size()][];
-      }
-      byte[] bytes = json[index];
-      if (bytes == null) {
-        bytes = messageBytes(c.messages().get(index));
-        json[index] = bytes;
-      }
-      return bytes;
-    }
-  }
-
-  /** Concatenates byte pieces into one array, sized once. */
-  private static final class Joiner {
-    private final java.util.List<byte[]> pieces = new java.util.ArrayList<>();
-    private int length;
-
-    Joiner text(String ascii) {
-      return bytes(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    }
-
-    Joiner bytes(byte[] piece) {
-      pieces.add(piece);
-      length += piece.length;
-      return this;
-    }
-
-    byte[] toBytes() {
-      byte[] all = new byte[length];
-      int at = 0;
-      for (byte[] piece : pieces) {
-        System.arraycopy(piece, 0, all, at, piece.length);
-        at += piece.length;
-      }
-      return all;
-    }
   }
 
   /**

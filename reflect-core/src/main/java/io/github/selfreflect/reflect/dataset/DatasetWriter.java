@@ -71,7 +71,7 @@ public final class DatasetWriter implements Closeable {
   private final HashingFileSink reflections;
   private final HashingFileSink failures;
   private final SftSelection sftSelection;
-  private final DatasetJson.MessageJson messageJson = new DatasetJson.MessageJson();
+  private final RecordPieces pieces = new RecordPieces();
   private boolean finished;
   private boolean closed;
 
@@ -153,23 +153,29 @@ public final class DatasetWriter implements Closeable {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(entry, "entry");
     ensureWritable();
+    // Each text is serialised once and shared by the records that hold it.
+    byte[] newAnswer = pieces.literal(entry.reflection().answer());
     if (exclusion != null) {
       if (reflections != null) {
-        reflections.writeLine(DatasetJson.reflection(target, entry, exclusion));
+        reflections.writeLine(DatasetJson.reflection(target, entry, exclusion, newAnswer, pieces));
       }
       return;
     }
-    String original = target.originalAnswer().content();
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
-    String answer = revise ? entry.reflection().answer() : original;
-    if (sft != null && (revise || sftSelection == SftSelection.ALL)) {
-      sft.writeLine(DatasetJson.sft(target, answer, messageJson));
-    }
-    if (revise && preference != null) {
-      preference.writeLine(DatasetJson.preference(target, answer, original, messageJson));
+    boolean toSft = sft != null && (revise || sftSelection == SftSelection.ALL);
+    boolean toPreference = revise && preference != null;
+    if (toSft || toPreference) {
+      byte[] original = pieces.originalAnswer(target.conversation(), target.index());
+      byte[] answer = revise ? pieces.assistant(newAnswer) : original;
+      if (toSft) {
+        sft.writeLine(DatasetJson.sft(target, answer, pieces));
+      }
+      if (toPreference) {
+        preference.writeLine(DatasetJson.preference(target, answer, original, pieces));
+      }
     }
     if (reflections != null) {
-      reflections.writeLine(DatasetJson.reflection(target, entry, null));
+      reflections.writeLine(DatasetJson.reflection(target, entry, null, newAnswer, pieces));
     }
   }
 
