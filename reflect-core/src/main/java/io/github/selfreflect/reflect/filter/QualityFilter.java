@@ -1,12 +1,9 @@
 package io.github.selfreflect.reflect.filter;
 
-import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Target;
 import io.github.selfreflect.reflect.prompt.Reflection;
 import io.github.selfreflect.reflect.prompt.Verdict;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -104,9 +101,8 @@ public final class QualityFilter {
       }
     }
     if (settings.isEnabled(FilterReason.DUPLICATE)) {
-      List<Message> prompt = new ArrayList<>(target.history());
-      prompt.add(target.question());
-      if (!written.add(prompt, revise ? reflection.answer() : original)) {
+      // The prompt: the history and K, the first index messages.
+      if (!written.add(target.conversation(), target.index(), revise ? reflection.answer() : original)) {
         return new Exclusion(
             FilterReason.DUPLICATE, "the same prompt and answer were written earlier in the corpus");
       }
