@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -150,8 +151,145 @@ final class CacheRecordCodec {
     return decodeVerified(buffer, offset, length).key();
   }
 
-  /** Reads a line whose sum has been checked already (by {@link #verifiedKey} when indexed). */
+  /**
+   * Reads a line whose sum has been checked already (by {@link #verifiedKey} when indexed). A
+   * line laid out as {@link #encode} writes it is read by {@link #decodeAsEncoded}; any other
+   * line, and any line that is not a sound record, by {@link #decodeTree}, which says what is
+   * wrong with it.
+   */
   static CacheEntry decodeVerified(byte[] buffer, int offset, int length)
+      throws InvalidCacheRecordException {
+    CacheEntry entry = decodeAsEncoded(buffer, offset, length);
+    return entry != null ? entry : decodeTree(buffer, offset, length);
+  }
+
+  /**
+   * Reads a line field by field in the order {@link #encode} writes them, with a streaming parser:
+   * a warm build reads every record it uses, and building a tree of each first cost about as much
+   * as the rest of the lookup. Returns null, rather than judging, as soon as the line departs
+   * from that layout (another order, another field, a number of another kind, bad JSON): {@link
+   * #decodeTree} then reads it as before, and words the error if there is one. So both readings
+   * accept the same lines and give the same entries.
+   */
+  static CacheEntry decodeAsEncoded(byte[] buffer, int offset, int length) {
+    try (JsonParser json = FACTORY.createParser(buffer, offset, length)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String key = text(json, "key");
+      String template = text(json, "template");
+      String model = text(json, "model");
+      String source = nullableText(json, "source");
+      String conversation = nullableText(json, "conversation");
+      if (!"turn".equals(json.nextFieldName())
+          || json.nextToken() != JsonToken.VALUE_NUMBER_INT
+          || json.getNumberType() != JsonParser.NumberType.INT
+          || json.getIntValue() < 0) {
+        return null;
+      }
+      int turn = json.getIntValue();
+      Verdict verdict = verdict(text(json, "verdict"));
+      String critique = text(json, "critique");
+      String answer = text(json, "answer");
+      List<Integer> evidence = List.of();
+      String field = json.nextFieldName();
+      if ("evidence".equals(field)) {
+        if (json.nextToken() != JsonToken.START_ARRAY) {
+          return null;
+        }
+        List<Integer> turns = new ArrayList<>();
+        for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+          if (t != JsonToken.VALUE_NUMBER_INT || json.getNumberType() != JsonParser.NumberType.INT) {
+            return null;
+          }
+          turns.add(json.getIntValue());
+        }
+        evidence = turns;
+        field = json.nextFieldName();
+      }
+      if (!"reply".equals(field) || json.nextToken() != JsonToken.VALUE_STRING) {
+        return null;
+      }
+      String reply = json.getText();
+      if (!"usage".equals(json.nextFieldName()) || json.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      long prompt = count(json, "prompt");
+      long cached = count(json, "cached");
+      long completion = count(json, "completion");
+      if (json.nextToken() != JsonToken.END_OBJECT
+          || !"sum".equals(json.nextFieldName())
+          || json.nextToken() != JsonToken.VALUE_STRING
+          || json.nextToken() != JsonToken.END_OBJECT
+          || json.nextToken() != null) {
+        return null;
+      }
+      return new CacheEntry(
+          key,
+          template,
+          model,
+          source,
+          conversation,
+          turn,
+          new Reflection(critique, answer, verdict, evidence),
+          reply,
+          new Usage(prompt, cached, completion));
+    } catch (NotAsEncoded | IOException | RuntimeException e) {
+      return null; // not as encode writes it, or not sound: the tree reading decides
+    }
+  }
+
+  /** The line departs from {@link #encode}'s layout; thrown inside {@link #decodeAsEncoded}. */
+  private static final class NotAsEncoded extends Exception {
+    private static final NotAsEncoded INSTANCE = new NotAsEncoded();
+
+    private NotAsEncoded() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static String text(JsonParser json, String name) throws IOException, NotAsEncoded {
+    if (!name.equals(json.nextFieldName()) || json.nextToken() != JsonToken.VALUE_STRING) {
+      throw NotAsEncoded.INSTANCE;
+    }
+    return json.getText();
+  }
+
+  private static String nullableText(JsonParser json, String name)
+      throws IOException, NotAsEncoded {
+    if (!name.equals(json.nextFieldName())) {
+      throw NotAsEncoded.INSTANCE;
+    }
+    JsonToken token = json.nextToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token != JsonToken.VALUE_STRING) {
+      throw NotAsEncoded.INSTANCE;
+    }
+    return json.getText();
+  }
+
+  private static Verdict verdict(String wireName) throws NotAsEncoded {
+    for (Verdict verdict : Verdict.values()) {
+      if (verdict.wireName().equals(wireName)) {
+        return verdict;
+      }
+    }
+    throw NotAsEncoded.INSTANCE;
+  }
+
+  private static long count(JsonParser json, String name) throws IOException, NotAsEncoded {
+    if (!name.equals(json.nextFieldName())
+        || json.nextToken() != JsonToken.VALUE_NUMBER_INT
+        || json.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      throw NotAsEncoded.INSTANCE;
+    }
+    return json.getLongValue();
+  }
+
+  /** Reads a line through a tree: any layout, and a precise complaint about a bad line. */
+  static CacheEntry decodeTree(byte[] buffer, int offset, int length)
       throws InvalidCacheRecordException {
     JsonNode node;
     try {
