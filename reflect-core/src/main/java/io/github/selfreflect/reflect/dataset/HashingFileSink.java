@@ -18,10 +18,19 @@ import java.util.HexFormat;
  * <p>Lines are gathered in a buffer of its own, and each full buffer is hashed and written in one
  * go: the dataset files of a large corpus are gigabytes, and the digest and the file are fed in
  * big blocks rather than line by line (or, for an assembled record, piece by piece).
+ *
+ * <p>Every {@value #SYNC_EVERY_BYTES} bytes it starts forcing what is written so far to the
+ * device, on a thread of its own, while writing goes on: the page cache would otherwise hold the
+ * whole file until {@link #commit}, and forcing gigabytes there made the build wait for the disk
+ * after all the work was done. {@link #commit} still forces everything (data and size) before the
+ * rename; it just finds little left to do.
  */
 final class HashingFileSink {
 
   private static final int BUFFER_BYTES = 256 * 1024;
+
+  /** How much is written between two background forces. */
+  static final long SYNC_EVERY_BYTES = 64L << 20;
 
   private final String name;
   private final Path target;
@@ -29,13 +38,20 @@ final class HashingFileSink {
   private final FileChannel channel;
   private final MessageDigest digest;
   private final byte[] buffer = new byte[BUFFER_BYTES];
+  private final long syncEveryBytes;
   private int buffered;
+  private long unsynced;
+  /** The background force under way, or null; at most one per file. */
+  private Thread syncing;
+
+  private volatile IOException syncFailure;
   private long bytes;
   private long records;
   private boolean done;
 
-  private HashingFileSink(Path directory, String name) throws IOException {
+  private HashingFileSink(Path directory, String name, long syncEveryBytes) throws IOException {
     this.name = name;
+    this.syncEveryBytes = syncEveryBytes;
     this.target = directory.resolve(name);
     this.partial = AtomicFiles.partialOf(target);
     this.channel =
@@ -48,7 +64,13 @@ final class HashingFileSink {
   }
 
   static HashingFileSink create(Path directory, String name) throws IOException {
-    return new HashingFileSink(directory, name);
+    return create(directory, name, SYNC_EVERY_BYTES);
+  }
+
+  /** As {@link #create(Path, String)}, forcing in the background every {@code syncEveryBytes}. */
+  static HashingFileSink create(Path directory, String name, long syncEveryBytes)
+      throws IOException {
+    return new HashingFileSink(directory, name, syncEveryBytes);
   }
 
   String name() {
@@ -107,8 +129,41 @@ final class HashingFileSink {
   }
 
   private void writeFully(ByteBuffer data) throws IOException {
+    unsynced += data.remaining();
     while (data.hasRemaining()) {
       channel.write(data);
+    }
+    if (unsynced >= syncEveryBytes && (syncing == null || !syncing.isAlive())) {
+      unsynced = 0;
+      syncing = new Thread(this::syncInBackground, "reflect-dataset-sync");
+      syncing.setDaemon(true);
+      syncing.start();
+    }
+  }
+
+  private void syncInBackground() {
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      syncFailure = e; // reported by commit, which must not claim a durable file
+    }
+  }
+
+  /** Waits for the background force, if one is under way. */
+  private void awaitSync() throws IOException {
+    if (syncing == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (syncing.isAlive()) {
+      try {
+        syncing.join();
+      } catch (InterruptedException e) {
+        interrupted = true; // the force ends by itself; the file must not close under it
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -116,8 +171,13 @@ final class HashingFileSink {
   OutputFile commit() throws IOException {
     try {
       flush();
+      awaitSync();
+      if (syncFailure != null) {
+        throw syncFailure;
+      }
       channel.force(true);
     } finally {
+      awaitSync();
       channel.close();
     }
     AtomicFiles.moveIntoPlace(partial, target);
@@ -132,6 +192,7 @@ final class HashingFileSink {
     }
     done = true;
     try {
+      awaitSync();
       channel.close();
     } finally {
       Files.deleteIfExists(partial);

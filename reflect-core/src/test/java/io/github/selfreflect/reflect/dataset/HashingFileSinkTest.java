@@ -20,14 +20,15 @@ class HashingFileSinkTest {
 
   /**
    * Records small and large, whole and in pieces, so that lines, pieces and newlines fall on every
-   * side of the buffer's edge: the file holds exactly the records, and the manifest's digest, size
-   * and count describe exactly that file.
+   * side of the buffer's edge, and background forces every 256 KiB running while it writes: the
+   * file holds exactly the records, and the manifest's digest, size and count describe exactly
+   * that file.
    */
   @Test
   void theFileAndItsDescriptionMatchWhatWasWritten() throws Exception {
     Random random = new Random(23);
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    HashingFileSink sink = HashingFileSink.create(dir, "x.jsonl");
+    HashingFileSink sink = HashingFileSink.create(dir, "x.jsonl", 256 * 1024);
     int records = 3000;
     for (int r = 0; r < records; r++) {
       int pieces = 1 + random.nextInt(5);
@@ -60,7 +61,8 @@ class HashingFileSinkTest {
 
   @Test
   void abortLeavesNothing() throws IOException {
-    HashingFileSink sink = HashingFileSink.create(dir, "y.jsonl");
+    HashingFileSink sink = HashingFileSink.create(dir, "y.jsonl", 1);
+    sink.writeLine(new byte[300_000]); // past the buffer: written, and a background force started
     sink.writeLine(new byte[] {'{', '}'});
     sink.abort();
     assertFalse(Files.exists(dir.resolve("y.jsonl")));
