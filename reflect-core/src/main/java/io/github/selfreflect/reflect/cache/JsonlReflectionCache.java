@@ -100,6 +100,12 @@ public final class JsonlReflectionCache implements ReflectionCache {
   private static final Pattern FORMAT_FOLDER = Pattern.compile("v([0-9]{1,9})");
 
   /**
+   * Opening a cache file at least this large checks its second half on a second thread (see
+   * {@link CheckedLines}); below it, a second thread would cost more than it saves.
+   */
+  static final long PARALLEL_INDEX_BYTES = 16L << 20;
+
+  /**
    * One lock per cache file for the whole JVM. A {@link FileLock} is held by a process, not a
    * thread or channel: two caches of one JVM asking for it at once would get an {@code
    * OverlappingFileLockException} instead of waiting, so they queue here first.
@@ -151,9 +157,14 @@ public final class JsonlReflectionCache implements ReflectionCache {
 
   private boolean closed;
 
-  private JsonlReflectionCache(Path file, Consumer<String> warnings) throws IOException {
+  /** Opening a file at least this large checks its second half on a second thread. */
+  private final long parallelIndexBytes;
+
+  private JsonlReflectionCache(Path file, Consumer<String> warnings, long parallelIndexBytes)
+      throws IOException {
     this.file = file;
     this.warnings = warnings;
+    this.parallelIndexBytes = parallelIndexBytes;
     this.processLock =
         PROCESS_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
     if (Files.exists(file)) {
@@ -179,10 +190,16 @@ public final class JsonlReflectionCache implements ReflectionCache {
    */
   public static JsonlReflectionCache open(Path cacheDir, Consumer<String> warnings)
       throws IOException {
+    return open(cacheDir, warnings, PARALLEL_INDEX_BYTES);
+  }
+
+  /** As {@link #open(Path, Consumer)}, checking in parallel from {@code parallelIndexBytes} on. */
+  static JsonlReflectionCache open(
+      Path cacheDir, Consumer<String> warnings, long parallelIndexBytes) throws IOException {
     Objects.requireNonNull(warnings, "warnings");
     refuseNewerFormat(cacheDir);
     return new JsonlReflectionCache(
-        cacheDir.resolve("v" + FORMAT_VERSION).resolve(FILE_NAME), warnings);
+        cacheDir.resolve("v" + FORMAT_VERSION).resolve(FILE_NAME), warnings, parallelIndexBytes);
   }
 
   /**
@@ -648,27 +665,50 @@ public final class JsonlReflectionCache implements ReflectionCache {
     }
     // The offset and number of an unterminated last line; the number of the last complete line.
     long[] tail = {-1, 0, indexedLines};
-    boolean complete =
-        LineScanner.scan(
-            reader,
-            indexedEnd,
-            indexedLines + 1,
-            end,
-            (number, offset, bytes, start, length, terminated) -> {
-              if (!terminated) {
-                tail[0] = offset;
-                tail[1] = number;
-                return;
-              }
-              tail[2] = number;
-              if (bytes != null && length == 0) {
-                return; // a blank line holds nothing to lose
-              }
-              String problem = index(offset, bytes, start, length);
-              if (problem != null) {
-                report(offset, file + ":" + number + ": " + problem + "; line skipped");
-              }
-            });
+    LineScanner.LineHandler checkAndIndex =
+        (number, offset, bytes, start, length, terminated) -> {
+          String key = null;
+          String problem = null;
+          if (terminated && bytes == null) {
+            problem = overlong();
+          } else if (terminated && length > 0) {
+            try {
+              key = CacheRecordCodec.verifiedKey(bytes, start, length);
+            } catch (InvalidCacheRecordException e) {
+              problem = e.getMessage();
+            }
+          }
+          boolean blank = bytes != null && length == 0;
+          long hash = key == null ? 0 : KeyIndex.hash(key);
+          indexLine(tail, number, offset, length, hash, key, problem, blank, terminated);
+        };
+    long middle =
+        indexedEnd == 0 && end >= parallelIndexBytes
+            ? LineScanner.lineAfter(reader, end / 2, end)
+            : -1;
+    boolean complete;
+    if (middle < 0) {
+      complete = LineScanner.scan(reader, indexedEnd, indexedLines + 1, end, checkAndIndex);
+    } else {
+      // A large cache being opened: its second half is checked on another thread meanwhile (see
+      // CheckedLines), then indexed here in file order.
+      CheckedLines second = CheckedLines.start(reader, middle, end);
+      try {
+        LineScanner.scan(reader, indexedEnd, indexedLines + 1, middle, checkAndIndex);
+      } catch (IOException | RuntimeException e) {
+        try {
+          second.await(); // it reads our channel: it must be done before anyone closes it
+        } catch (IOException alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+        throw e;
+      }
+      complete =
+          second.replay(
+              tail[2] + 1,
+              (number, offset, length, hash, problem, blank, terminated) ->
+                  indexLine(tail, number, offset, length, hash, null, problem, blank, terminated));
+    }
     if (complete) {
       indexedEnd = end;
       indexedLines = tail[2];
@@ -683,7 +723,7 @@ public final class JsonlReflectionCache implements ReflectionCache {
     if (end - tail[0] <= LineScanner.MAX_LINE_BYTES) {
       try {
         String key = CacheRecordCodec.verifiedKey(rest.array(), 0, rest.capacity());
-        String problem = index(tail[0], key, rest.capacity());
+        String problem = index(tail[0], KeyIndex.hash(key), key, rest.capacity());
         if (problem == null) {
           indexedEnd = end;
           indexedLines = tail[1];
@@ -708,6 +748,39 @@ public final class JsonlReflectionCache implements ReflectionCache {
     }
   }
 
+  /**
+   * Indexes one checked line, or reports why it cannot be used; notes an unterminated last line
+   * in {@code tail} (its offset and number) for {@link #indexTail} to judge, and the number of the
+   * last complete line.
+   *
+   * @param key the line's key, or null (read back only if another line has the same hash)
+   */
+  private void indexLine(
+      long[] tail,
+      long number,
+      long offset,
+      int length,
+      long hash,
+      String key,
+      String problem,
+      boolean blank,
+      boolean terminated)
+      throws IOException {
+    if (!terminated) {
+      tail[0] = offset;
+      tail[1] = number;
+      return;
+    }
+    tail[2] = number;
+    if (blank) {
+      return; // a blank line holds nothing to lose
+    }
+    String why = problem != null ? problem : index(offset, hash, key, length);
+    if (why != null) {
+      report(offset, file + ":" + number + ": " + why + "; line skipped");
+    }
+  }
+
   private void report(long offset, String message) {
     if (reportedOffsets.add(offset)) {
       droppedLines++;
@@ -715,27 +788,26 @@ public final class JsonlReflectionCache implements ReflectionCache {
     }
   }
 
-  /** Indexes one line; returns why it cannot be used, or null (also for a duplicate). */
-  private String index(long offset, byte[] bytes, int start, int length) throws IOException {
-    if (bytes == null) {
-      return "longer than " + (LineScanner.MAX_LINE_BYTES >> 20) + " MiB, not a cache record";
-    }
-    String key;
-    try {
-      key = CacheRecordCodec.verifiedKey(bytes, start, length);
-    } catch (InvalidCacheRecordException e) {
-      return e.getMessage();
-    }
-    return index(offset, key, length);
+  /** Why a line too long to be buffered is skipped. */
+  static String overlong() {
+    return "longer than " + (LineScanner.MAX_LINE_BYTES >> 20) + " MiB, not a cache record";
   }
 
-  private String index(long offset, String key, int length) throws IOException {
-    long hash = KeyIndex.hash(key);
+  /**
+   * Indexes the checked line at {@code offset} whose key has {@code hash}; returns why it cannot be
+   * used, or null (also for a duplicate).
+   *
+   * @param key the line's key, or null to read it back only if another line has the same hash
+   */
+  private String index(long offset, long hash, String key, int length) throws IOException {
     for (Location location : index.find(hash)) {
       if (location.offset() == offset) {
         return null; // seen already (a line whose newline came later)
       }
-      if (key.equals(keyAt(location))) {
+      if (key == null) {
+        key = keyAt(new Location(offset, length));
+      }
+      if (key != null && key.equals(keyAt(location))) {
         duplicateLines++;
         return null;
       }

@@ -119,6 +119,29 @@ final class LineScanner {
     return endsWithNewline;
   }
 
+  /**
+   * Where the first line that starts after {@code position} starts: the byte after the first
+   * {@code \n} at or after {@code position}; -1 if there is none before {@code end}.
+   */
+  static long lineAfter(FileChannel channel, long position, long end) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    for (long at = position; at < end; ) {
+      chunk.clear();
+      chunk.limit((int) Math.min(chunk.capacity(), end - at));
+      int read = channel.read(chunk, at);
+      if (read < 0) {
+        return -1;
+      }
+      int newline = indexOfNewline(chunk.array(), 0, read);
+      if (newline >= 0) {
+        long next = at + newline + 1;
+        return next < end ? next : -1;
+      }
+      at += read;
+    }
+    return -1;
+  }
+
   /** The length of the line without a {@code \r} at its end (a CRLF checkout). */
   private static int withoutCr(byte[] bytes, int start, int length) {
     return length > 0 && bytes[start + length - 1] == '\r' ? length - 1 : length;
