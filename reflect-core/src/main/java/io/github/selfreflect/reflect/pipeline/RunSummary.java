@@ -23,6 +23,8 @@ import java.util.List;
  * @param datasetUsage what the reflections in the dataset cost when they were made (from the
  *     cache, whichever run paid for them); the figure the manifest records
  * @param tooLong of the skipped, targets whose prompt cannot fit {@code reflect.maxPromptTokens}
+ * @param upToDate the dataset of the last build was found up to date and left as it was (the
+ *     counts are that build's, with every reflection now cached)
  */
 public record RunSummary(
     long conversations,
@@ -39,7 +41,8 @@ public record RunSummary(
     long retries,
     long rateLimited,
     Usage datasetUsage,
-    long tooLong) {
+    long tooLong,
+    boolean upToDate) {
 
   /** How many missing or failed targets a summary names; the counts cover the rest. */
   public static final int LISTED = 50;
@@ -47,6 +50,27 @@ public record RunSummary(
   public RunSummary {
     missing = List.copyOf(missing);
     failures = List.copyOf(failures);
+  }
+
+  /** A summary of a build that ran (rather than finding its dataset up to date). */
+  public RunSummary(
+      long conversations,
+      long targets,
+      long cached,
+      long reflected,
+      long failed,
+      long skipped,
+      long invalidRecords,
+      long requests,
+      Usage usage,
+      List<TargetRef> missing,
+      List<String> failures,
+      long retries,
+      long rateLimited,
+      Usage datasetUsage,
+      long tooLong) {
+    this(conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
+        usage, missing, failures, retries, rateLimited, datasetUsage, tooLong, false);
   }
 
   /** A summary without targets skipped as too long. */
@@ -73,6 +97,14 @@ public record RunSummary(
   public RunSummary withDatasetUsage(Usage usage) {
     return new RunSummary(
         conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
-        this.usage, missing, failures, retries, rateLimited, usage, tooLong);
+        this.usage, missing, failures, retries, rateLimited, usage, tooLong, upToDate);
+  }
+
+  /**
+   * Whether this build left a dataset that a later build may find up to date: every target is in
+   * it or was left out on purpose (filters, too long), none failed and none is missing.
+   */
+  boolean complete() {
+    return failed == 0 && skipped == tooLong;
   }
 }
