@@ -338,7 +338,8 @@ public final class ReflectPipeline {
           outcome.retries(),
           outcome.rateLimited(),
           Usage.NONE,
-          tooLong);
+          tooLong,
+          false);
     }
   }
 

@@ -52,47 +52,6 @@ public record RunSummary(
     failures = List.copyOf(failures);
   }
 
-  /** A summary of a build that ran (rather than finding its dataset up to date). */
-  public RunSummary(
-      long conversations,
-      long targets,
-      long cached,
-      long reflected,
-      long failed,
-      long skipped,
-      long invalidRecords,
-      long requests,
-      Usage usage,
-      List<TargetRef> missing,
-      List<String> failures,
-      long retries,
-      long rateLimited,
-      Usage datasetUsage,
-      long tooLong) {
-    this(conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
-        usage, missing, failures, retries, rateLimited, datasetUsage, tooLong, false);
-  }
-
-  /** A summary without targets skipped as too long. */
-  public RunSummary(
-      long conversations,
-      long targets,
-      long cached,
-      long reflected,
-      long failed,
-      long skipped,
-      long invalidRecords,
-      long requests,
-      Usage usage,
-      List<TargetRef> missing,
-      List<String> failures,
-      long retries,
-      long rateLimited,
-      Usage datasetUsage) {
-    this(conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
-        usage, missing, failures, retries, rateLimited, datasetUsage, 0);
-  }
-
   /** This summary with the dataset's usage, as the write pass sums it. */
   public RunSummary withDatasetUsage(Usage usage) {
     return new RunSummary(
