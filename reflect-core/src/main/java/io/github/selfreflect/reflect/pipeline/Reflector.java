@@ -49,6 +49,12 @@ import java.util.function.Function;
  * template's cap; the seed takes one) in one request; see {@link #reflectGroup}. Each target is
  * still cached on its own, under the key of its single-target request, so caching stays exact.
  *
+ * <p>The cache is asked once more right before each request is sent, not only when the target is
+ * read: a target waits in the queue for up to a reply's latency, and another build sharing the
+ * cache directory (two CI jobs, {@code mvn -T}, a developer and an IDE) may store its reply
+ * meanwhile. Such a target is not paid for again. Only a request the other build has in flight at
+ * the same moment can still be sent twice: neither build holds that reply yet.
+ *
  * <p>A reply that is cut off or fails the template's checks is asked for again, up to {@code
  * maxReplyAttempts}, then recorded as a failed target; it never reaches the cache. An endpoint
  * that refuses the credentials or does not know the model (401, 403, 404) stops the pass: every
@@ -85,6 +91,7 @@ final class Reflector {
 
   private final LongAdder reflected = new LongAdder();
   private final LongAdder replyRetries = new LongAdder();
+  private final LongAdder storedElsewhere = new LongAdder();
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<Exception> abort = new AtomicReference<>();
@@ -163,6 +170,11 @@ final class Reflector {
       heartbeat.shutdownNow();
     }
     listener.progress(progress(plan, started));
+    if (storedElsewhere.sum() > 0) {
+      listener.info(
+          storedElsewhere.sum() + " targets were reflected meanwhile by another build sharing the"
+              + " cache; not asked for again");
+    }
     Exception aborted = abort.get();
     if (aborted instanceof IOException) {
       throw (IOException) aborted;
@@ -237,7 +249,17 @@ final class Reflector {
    * all of them when the reply is cut off or the request fails, is then asked about alone (with
    * the usual reply attempts), so one bad result never costs the good ones.
    */
-  private void reflectGroup(ChatModel model, List<TargetGrouper.Pending> group) {
+  private void reflectGroup(ChatModel model, List<TargetGrouper.Pending> claimed) {
+    List<TargetGrouper.Pending> group = new ArrayList<>(claimed.size());
+    for (TargetGrouper.Pending pending : claimed) {
+      if (!storedMeanwhile(pending.key())) {
+        group.add(pending);
+      }
+    }
+    if (group.size() <= 1) {
+      aloneEach(model, group);
+      return;
+    }
     Conversation conversation = group.get(0).target().conversation();
     List<Integer> indices = new ArrayList<>(group.size());
     group.forEach(p -> indices.add(p.target().index()));
@@ -374,6 +396,9 @@ final class Reflector {
       if (stopped()) {
         return; // left for the next run: nothing about this target was decided
       }
+      if (storedMeanwhile(key)) {
+        return;
+      }
       if (attempt > 1 && !resent) {
         replyRetries.increment();
       }
@@ -430,6 +455,23 @@ final class Reflector {
       }
     }
     fail(target, key, problem + " (after " + request.maxReplyAttempts() + " attempts)");
+  }
+
+  /**
+   * Whether the cache holds the key now although it did not when the target was read: another
+   * build sharing the cache paid for it meanwhile. A cache that cannot be read stops the run, as
+   * one that cannot be written does (and the target is not sent).
+   */
+  private boolean storedMeanwhile(String key) {
+    try {
+      if (!cache.contains(key)) {
+        return false;
+      }
+      storedElsewhere.increment();
+    } catch (IOException e) {
+      abort.compareAndSet(null, e);
+    }
+    return true;
   }
 
   private void fail(Target target, String key, String reason) {
