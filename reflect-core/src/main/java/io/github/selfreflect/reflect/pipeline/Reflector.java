@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The request pass: sends every target the cache lacks, with up to {@code concurrency} requests
@@ -65,7 +65,12 @@ final class Reflector {
   /** How often the listener hears where the run stands; it picks its own cadence from these. */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
-  /** What the request pass did; {@link #NONE} when it did not run. */
+  /**
+   * What the request pass did; {@link #NONE} when it did not run.
+   *
+   * @param paidFor whether this run received (and stored) the reply for a key; a key another build
+   *     sharing the cache stored first, and this run therefore did not ask for, is not
+   */
   record Outcome(
       long reflected,
       long failed,
@@ -77,10 +82,13 @@ final class Reflector {
       Map<String, String> failureReasons,
       Exception abort,
       RunMeter.Stop stop,
-      String stopReason) {
+      String stopReason,
+      Predicate<String> paidFor) {
 
     static final Outcome NONE =
-        new Outcome(0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null);
+        new Outcome(
+            0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null,
+            key -> false);
   }
 
   private final ReflectRequest request;
@@ -91,10 +99,15 @@ final class Reflector {
 
   private final LongAdder reflected = new LongAdder();
   private final LongAdder replyRetries = new LongAdder();
-  private final LongAdder storedElsewhere = new LongAdder();
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<Exception> abort = new AtomicReference<>();
+  /**
+   * Every key this run has claimed, mapped to whether its reply has been stored. A target whose
+   * request is under way is not yet in the cache: without the claim, two identical targets (the
+   * same conversation in two files) would be paid for twice.
+   */
+  private final Map<String, Boolean> claims = new ConcurrentHashMap<>();
   private final ResponseFormatFallback fallback;
 
   Reflector(
@@ -126,9 +139,6 @@ final class Reflector {
         TimeUnit.MILLISECONDS);
     // Bounds the targets read ahead of the requests, so memory stays flat on a large corpus.
     Semaphore slots = new Semaphore(concurrency * 2);
-    // A target whose request is under way is not yet in the cache: without this set, two
-    // identical targets (the same conversation in two files) would be paid for twice.
-    Set<String> claimed = ConcurrentHashMap.newKeySet();
     try {
       TargetGrouper grouper =
           new TargetGrouper(
@@ -137,7 +147,7 @@ final class Reflector {
                 if (stopped()) {
                   throw StopReading.INSTANCE;
                 }
-                return !cache.contains(key) && claimed.add(key);
+                return !cache.contains(key) && claims.putIfAbsent(key, Boolean.FALSE) == null;
               },
               group -> {
                 try {
@@ -170,11 +180,6 @@ final class Reflector {
       heartbeat.shutdownNow();
     }
     listener.progress(progress(plan, started));
-    if (storedElsewhere.sum() > 0) {
-      listener.info(
-          storedElsewhere.sum() + " targets were reflected meanwhile by another build sharing the"
-              + " cache; not asked for again");
-    }
     Exception aborted = abort.get();
     if (aborted instanceof IOException) {
       throw (IOException) aborted;
@@ -194,7 +199,8 @@ final class Reflector {
         Map.copyOf(failureReasons),
         aborted,
         meter.stop(),
-        meter.stop() == RunMeter.Stop.BUDGET ? meter.budgetReason() : null);
+        meter.stop() == RunMeter.Stop.BUDGET ? meter.budgetReason() : null,
+        key -> Boolean.TRUE.equals(claims.get(key)));
   }
 
   /** Ends the read-ahead early once the run stops sending. */
@@ -341,6 +347,7 @@ final class Reflector {
             abort.compareAndSet(null, e);
             return;
           }
+          claims.put(pending.key(), Boolean.TRUE);
           reflected.increment();
         }
       }
@@ -439,6 +446,7 @@ final class Reflector {
           Reflection reflection =
               request.template().parse(response.content(), target.conversation(), target.index());
           cache.put(entry(target, key, reflection, response.content(), response.usage()));
+          claims.put(key, Boolean.TRUE);
           reflected.increment();
           return;
         } catch (InvalidReplyException e) {
@@ -464,14 +472,11 @@ final class Reflector {
    */
   private boolean storedMeanwhile(String key) {
     try {
-      if (!cache.contains(key)) {
-        return false;
-      }
-      storedElsewhere.increment();
+      return cache.contains(key);
     } catch (IOException e) {
       abort.compareAndSet(null, e);
+      return true;
     }
-    return true;
   }
 
   private void fail(Target target, String key, String reason) {

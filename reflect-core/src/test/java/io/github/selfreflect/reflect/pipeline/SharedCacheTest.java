@@ -31,43 +31,50 @@ class SharedCacheTest {
   @TempDir Path tmp;
 
   @Test
-  void aTargetStoredByAnotherBuildWhileItWaitsInTheQueueIsNotSent() throws Exception {
-    List<String> ks = PipelineFixture.ks(2);
-    // The reply the other build will store for the second target, made by a run of its own.
-    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), 2);
+  void targetsAnotherBuildStoresDuringTheRunAreNotSentAndCountAsCached() throws Exception {
+    List<String> ks = PipelineFixture.ks(4);
+    // The replies the other build will store, made by a run of its own.
+    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), 4);
     try (FakeLlmServer server = new FakeLlmServer().start()) {
       other.pipeline(server, 1, RunLimits.DEFAULT).run();
     }
-    CacheEntry second = entryFor(other.cache(), ks.get(1));
+    List<CacheEntry> others = new ArrayList<>();
+    for (String k : ks.subList(1, 4)) {
+      others.add(entryFor(other.cache(), k));
+    }
 
-    // One request at a time: while the first target's request is answered, the second waits in
-    // the queue, already read and found missing. The other build stores it right then.
-    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 2);
+    // One request at a time, and a read-ahead of two: while the first target's request is
+    // answered, the second waits in the queue, the third is read (found missing) and waits for a
+    // place in it, and the fourth is not read yet. The other build stores all three right then.
+    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 4);
     try (FakeLlmServer server =
         new FakeLlmServer(
                 body -> {
                   String k = FakeLlmServer.extractK(body).orElseThrow();
                   if (k.equals(ks.get(0))) {
-                    // The reader reaches the second target within microseconds of handing the
+                    // The reader reaches the third target within microseconds of handing the
                     // first to the pool; the pause only makes sure it has before the store.
                     pause(200);
-                    store(mine.cache(), second);
+                    others.forEach(entry -> store(mine.cache(), entry));
                   }
                   return FakeLlmServer.seedReply(k);
                 })
             .start()) {
       RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
 
-      assertEquals(Map.of(ks.get(0), 1), server.countsByK(), "the stored target was not sent");
+      assertEquals(Map.of(ks.get(0), 1), server.countsByK(), "the stored targets were not sent");
       assertEquals(1, summary.requests());
-      assertEquals(2, summary.cached() + summary.reflected());
+      // The summary (and the manifest) say what this run paid for, and what it found.
+      assertEquals(1, summary.reflected());
+      assertEquals(3, summary.cached());
       assertEquals(0, summary.failed());
+      assertEquals(0, summary.skipped());
     }
     assertEquals(List.of(), mine.warnings);
-    // The dataset is the one a build that paid for both would write.
+    // The dataset is the one a build that paid for every target would write.
     assertArrayEquals(other.output("sft.jsonl"), mine.output("sft.jsonl"));
     assertArrayEquals(other.output("reflections.jsonl"), mine.output("reflections.jsonl"));
-    assertEquals(2, mine.cachedLines(), "one record per target");
+    assertEquals(4, mine.cachedLines(), "one record per target");
   }
 
   @Test
@@ -100,7 +107,8 @@ class SharedCacheTest {
       fake.calls().forEach(c -> asked.add(c.hindsight().targets()));
       assertEquals(List.of(List.of(1, 3), List.of(3)), asked, "r0's turn 1 is not asked again");
       assertEquals(0, fake.countFor("r0"));
-      assertEquals(4, summary.cached() + summary.reflected());
+      assertEquals(3, summary.reflected());
+      assertEquals(1, summary.cached());
     }
     assertEquals(List.of(), mine.warnings);
     assertEquals(other.lines("sft.jsonl"), mine.lines("sft.jsonl"));
