@@ -94,6 +94,18 @@ public final class GenerateMojo extends AbstractReflectMojo {
   private String sft;
 
   /**
+   * Rebuilds the dataset even when nothing it is made from has changed since the last build. By
+   * default a build first compares the chat files (by SHA-256), the cache, the settings, Reflect
+   * itself and the dataset files with what the last complete build recorded in the output
+   * directory, and when all are unchanged it leaves the dataset as it is, as the compiler leaves
+   * up-to-date classes. {@code mvn clean} has the same effect as this flag.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.force", defaultValue = "false")
+  private boolean force;
+
+  /**
    * {@code true}: use the cache only and fail, listing them, if any reflection is missing. {@code
    * partial}: use the cache only and write what it has. {@code false}: request what is missing.
    * {@code mvn -o} implies {@code true}.
@@ -370,13 +382,15 @@ public final class GenerateMojo extends AbstractReflectMojo {
         new ReflectPipeline(
             request,
             chatModel(),
-            new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
+            new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE))
+            .skipWhenUpToDate(!force);
     long started = System.nanoTime();
     Thread onCtrlC = ShutdownCancel.register(pipeline, Duration.ofSeconds(shutdownGraceSeconds), getLog());
     try {
       RunSummary summary = pipeline.run();
       logSummary(summary, request, System.nanoTime() - started);
-      getLog().info("Dataset written to " + outputDirectory);
+      getLog().info(
+          (summary.upToDate() ? "Dataset up to date in " : "Dataset written to ") + outputDirectory);
     } catch (ReflectFailureException e) {
       if (e.summary() != null) {
         logSummary(e.summary(), request, System.nanoTime() - started);
