@@ -347,18 +347,14 @@ public final class WarmBuildBenchmark {
         deleteRecursively(dir.resolve("out"));
       }
       ReflectRequest request =
-          new ReflectRequest(
-              dir.resolve("chats"),
-              dir.resolve("out"),
-              dir.resolve("cache"),
-              PromptTemplates.byId("seed"),
-              MODEL,
-              SamplingParameters.DEFAULTS,
-              OfflineMode.STRICT,
-              true,
-              1,
-              1,
-              "benchmark");
+          ReflectRequest.builder(
+                  dir.resolve("chats"), dir.resolve("out"), dir.resolve("cache"),
+                  PromptTemplates.byId("seed"), MODEL)
+              .offline(OfflineMode.STRICT)
+              .concurrency(1)
+              .maxReplyAttempts(1)
+              .generatorVersion("benchmark")
+              .build();
       ReflectListener listener =
           new ReflectListener() {
             @Override
