@@ -175,6 +175,11 @@ public final class ReflectPipeline {
         listener.warn(message + "; writing the dataset of what is there (onBudget=partial)");
       }
       RunSummary summary = output.write(this::forEachTarget, plan, outcome);
+      if (summary.cached() > plan.cached) {
+        listener.info(
+            (summary.cached() - plan.cached) + " targets were reflected meanwhile by another build"
+                + " sharing the cache; not asked for again");
+      }
       if (outcome.abort() != null) {
         throw new ReflectFailureException(outcome.abort().getMessage(), summary, outcome.abort());
       }
@@ -318,11 +323,12 @@ public final class ReflectPipeline {
     final List<TargetRef> missingListed = new ArrayList<>();
 
     RunSummary summary(Reflector.Outcome outcome, long skipped) {
-      return summary(outcome, outcome.reflected(), outcome.failed(), skipped);
+      return summary(outcome, cached, outcome.reflected(), outcome.failed(), skipped);
     }
 
     /** With the targets counted by the write pass, duplicates included. */
-    RunSummary summary(Reflector.Outcome outcome, long reflected, long failed, long skipped) {
+    RunSummary summary(
+        Reflector.Outcome outcome, long cached, long reflected, long failed, long skipped) {
       return new RunSummary(
           conversations,
           targets,

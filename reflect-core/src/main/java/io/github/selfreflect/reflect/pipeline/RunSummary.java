@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param conversations conversations read
  * @param targets assistant turns with hindsight to reflect on
- * @param cached targets whose reflection was already in the cache
+ * @param cached targets whose reflection was already in the cache, or was stored there by another
+ *     build sharing it before this run asked
  * @param reflected targets reflected by this run
  * @param failed targets whose replies stayed unusable
  * @param skipped targets left out: missing in partial offline mode, or too long (below)
