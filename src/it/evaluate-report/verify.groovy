@@ -1,7 +1,8 @@
 import groovy.json.JsonSlurper
 
 def server = io.github.selfreflect.reflect.maven.it.ItServers.stop(basedir)
-// 3 reflections and 3 pairs x 2 orders in the first build; nothing in the offline second one.
+// 3 reflections and 3 pairs x 2 orders in the first build; nothing in the offline second one,
+// nor in the fully cached third one.
 assert server.requestCount() == 9
 
 def first = new File(basedir, 'target/first')
@@ -32,6 +33,14 @@ assert card.contains('\n## Evaluation\n') && card.contains(manifest.evaluation.h
 assert new JsonSlurper().parse(new File(basedir, 'target/second/manifest.json')).evaluation == manifest.evaluation
 def secondCard = new File(basedir, 'target/second/README.md').text
 assert secondCard.substring(secondCard.indexOf('\n## Evaluation\n')) == card.substring(card.indexOf('\n## Evaluation\n'))
+
+// The third build is online, finds every reflection and judgment cached, and names a server
+// settings.xml does not have, with no key in the environment: it needs no key, so it must not
+// look one up. It writes the same bytes as the first.
+['evaluation.json', 'report.html', 'sft.jsonl'].each {
+  assert new File(first, it).bytes == new File(basedir, "target/third/$it").bytes : it
+}
 def log = new File(basedir, 'build.log').text
 assert log.contains('Evaluation: revised answers preferred in 100.0%')
+assert !log.contains("settings.xml has no <server> with that <id>")
 return true

@@ -33,10 +33,21 @@ assert described == declared : "in the sources but not the descriptor: ${declare
     assert goals[goal].containsKey(property) : "reflect:${goal} lacks ${property}"
   }
 }
-// reflect:evaluate has its own base (it reads the dataset, not the chats), and the judge's options.
+// reflect:evaluate reads the dataset, not the chats, and has the judge's options.
 ['reflect.cacheDirectory', 'reflect.evaluate.model', 'reflect.evaluate.sample', 'reflect.evaluate.seed',
- 'reflect.evaluate.skip', 'reflect.skip'].each { property ->
+ 'reflect.evaluate.skip', 'reflect.skip', 'reflect.model', 'reflect.evaluate.baseUrl',
+ 'reflect.evaluate.serverId', 'reflect.evaluate.temperature'].each { property ->
   assert goals['evaluate'].containsKey(property) : "reflect:evaluate lacks ${property}"
+}
+// The goals that send requests share how they reach the model (declared once, in the base Mojo
+// for goals that talk to an LLM).
+def clientProperties = ['reflect.outputDirectory', 'reflect.cacheDirectory', 'reflect.baseUrl',
+    'reflect.serverId', 'reflect.apiKeyEnvironmentVariable', 'reflect.offline', 'reflect.concurrency',
+    'reflect.maxReplyAttempts', 'reflect.maxRetries', 'reflect.timeout']
+['generate', 'evaluate'].each { goal ->
+  clientProperties.each { property ->
+    assert goals[goal].containsKey(property) : "reflect:${goal} lacks ${property}"
+  }
 }
 
 // help:describe -Ddetail prints each goal as "reflect:<goal>" on a line of its own, then each
@@ -75,6 +86,16 @@ goals.each { goal, properties ->
   }
 }
 assert undocumented.isEmpty() : "help:describe does not document ${undocumented}"
+// Declared once, the shared parameters read the same in both goals' help.
+def helpOf = { goal, property ->
+  def section = sections[goal]
+  int start = section.indexOf('\n', section.indexOf("User property: ${property}\n")) + 1
+  int end = section.indexOf('\n\n', start)
+  section.substring(start, end < 0 ? section.length() : end).trim()
+}
+clientProperties.each { property ->
+  assert helpOf('generate', property) == helpOf('evaluate', property) : "${property} reads differently in generate and evaluate"
+}
 // help:describe does not print @since; the plugin descriptor it reads from carries it.
 assert withoutSince.isEmpty() : "parameters without @since 0.1.0: ${withoutSince}"
 return true

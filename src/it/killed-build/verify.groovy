@@ -1,26 +1,14 @@
 import groovy.json.JsonSlurper
+import io.github.selfreflect.reflect.maven.it.ItMaven
 import io.github.selfreflect.reflect.maven.it.ItServers
+import java.time.Duration
 import java.util.concurrent.TimeUnit
 
-// Runs the builds of this test as real Maven processes of the Maven running the invoker, on the
-// invoker's local repository (where the plugin under test is installed), in front of the user's.
+// The builds of this test are real Maven processes, started (and one killed) from here.
 def server = System.getProperties().get('reflect.it.server:' + basedir.canonicalPath)
-def mvn = new File(System.getProperty('maven.home'), 'bin/mvn').path
 def goal = 'io.github.selfreflect:reflect-maven-plugin:' + pluginVersion + ':generate'
-
-def maven = { String name, List<String> args ->
-  def command = [mvn, '-B', '-Dmaven.repo.local=' + localRepositoryPath,
-                 '-Dmaven.repo.local.tail=' + userRepository, goal] + args
-  def log = new File(basedir, name + '.log')
-  def pb = new ProcessBuilder(command).directory(basedir).redirectErrorStream(true)
-      .redirectOutput(log)
-  pb.environment().remove('OPENAI_API_KEY')
-  return [pb.start(), log]
-}
-def finish = { Process p, File log ->
-  assert p.waitFor(300, TimeUnit.SECONDS) : 'build still running'
-  assert p.exitValue() == 0 : log.text
-}
+def mvn = new ItMaven(basedir, localRepositoryPath, userRepository)
+def maven = { String name, List<String> args -> mvn.start(name, [goal] + args) }
 def cacheLines = { String cache ->
   def f = new File(basedir, cache + '/v1/reflections.jsonl')
   f.exists() ? f.readLines().count { it.endsWith('}') } : 0
@@ -28,24 +16,21 @@ def cacheLines = { String cache ->
 
 try {
   // 1. The reference: an uninterrupted build on a cache of its own.
-  def (ref, refLog) = maven('reference', ['-Dreflect.cacheDirectory=reference-cache',
-                                          '-Dreflect.outputDirectory=target/reference'])
-  finish(ref, refLog)
+  maven('reference', ['-Dreflect.cacheDirectory=reference-cache',
+                       '-Dreflect.outputDirectory=target/reference']).finish(Duration.ofMinutes(5))
   int targets = server.requestCount()
   assert targets == 10
 
   // 2. The same build on the real cache, killed with SIGKILL once three replies are cached.
-  def (killed, killedLog) = maven('killed', ['-Dreflect.outputDirectory=target/killed'])
+  def killed = maven('killed', ['-Dreflect.outputDirectory=target/killed'])
   long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120)
   while (cacheLines('reflect-cache') < 3) {
-    assert killed.alive : 'the build ended before it could be killed:\n' + killedLog.text
+    assert killed.alive : 'the build ended before it could be killed:\n' + killed.output()
     assert System.nanoTime() < deadline : 'no reply was cached in time'
     Thread.sleep(10)
   }
-  killed.toHandle().descendants().each { it.destroyForcibly() }
-  killed.destroyForcibly() // SIGKILL on POSIX: no shutdown hook, no finally block runs
-  assert killed.waitFor(30, TimeUnit.SECONDS)
-  assert killed.exitValue() == 137 : 'expected death by SIGKILL, exit ' + killed.exitValue()
+  int exit = killed.kill() // SIGKILL on POSIX: no shutdown hook, no finally block runs
+  assert exit == 137 : 'expected death by SIGKILL, exit ' + exit
   Thread.sleep(1500) // let the requests still in flight reach the server (and be lost)
 
   int kept = cacheLines('reflect-cache')
@@ -55,11 +40,11 @@ try {
   assert !new File(basedir, 'target/killed/manifest.json').exists() : 'a killed build leaves no manifest'
 
   // 3. The rerun pays only for what the cache lacks, and writes the reference's bytes.
-  def (rerun, rerunLog) = maven('rerun', ['-Dreflect.outputDirectory=target/rerun'])
-  finish(rerun, rerunLog)
+  def rerun = maven('rerun', ['-Dreflect.outputDirectory=target/rerun'])
+  rerun.finish(Duration.ofMinutes(5))
   int sentByRerun = server.requestCount() - targets - sentByKilled
   assert sentByRerun == targets - kept : "rerun sent ${sentByRerun}, missing were ${targets - kept}"
-  assert rerunLog.text.contains("${kept} cached, ${targets - kept} to reflect")
+  assert rerun.output().contains("${kept} cached, ${targets - kept} to reflect")
   ['sft.jsonl', 'preference.jsonl', 'reflections.jsonl', 'failures.jsonl'].each { name ->
     assert new File(basedir, 'target/rerun/' + name).bytes == new File(basedir, 'target/reference/' + name).bytes : name
   }

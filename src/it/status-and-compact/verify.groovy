@@ -14,6 +14,7 @@ assert log.contains('[INFO] Conversations:       4')
 assert log.contains('[INFO] Targets:             5')
 assert log.contains('[INFO] Cached:              3')
 assert log.contains('[INFO] To reflect:          2')
+assert log.contains('[INFO] Too long:            0')
 assert log.contains('[INFO] Invalid records:     0')
 def approx = (log =~ /Prompt tokens to pay: (\d+) \(estimate, approximate \(4 characters a token\)\)/)
 assert approx.find() : 'no approximate token estimate for fake-model'
@@ -27,6 +28,7 @@ def end = log.indexOf('\n}\n', start)
 assert start >= 0 && end > start : 'no JSON object in the log'
 def json = new JsonSlurper().parseText(log.substring(start + 1, end + 2))
 assert json.conversations == 4 && json.targets == 5 && json.cached == 3 && json.toReflect == 2
+assert json.tooLong == 0
 assert json.invalidRecords == 0 && json.invalidCacheLines == 0
 assert json.promptTokens.estimate == approximateTokens
 assert json.promptTokens.exact == false
@@ -45,4 +47,15 @@ assert lines.size() == 3
 def keys = lines.collect { new JsonSlurper().parseText(it).key }
 assert keys == keys.sort(false)
 assert lines.every { !it.contains('"conversation":"pasta-1"') }
+
+// status, JSON, with a prompt budget no target fits: every target is counted as too long (and
+// warned about), none is cached under a budgeted key or left to pay for.
+def budgetedStart = log.indexOf('\n{\n', end)
+def budgetedEnd = log.indexOf('\n}\n', budgetedStart)
+assert budgetedStart >= 0 && budgetedEnd > budgetedStart : 'no second JSON object in the log'
+def budgeted = new JsonSlurper().parseText(log.substring(budgetedStart + 1, budgetedEnd + 2))
+assert budgeted.targets == 5 && budgeted.tooLong == 5 : budgeted
+assert budgeted.cached == 0 && budgeted.toReflect == 0 && budgeted.promptTokens.estimate == 0 : budgeted
+assert budgeted.missing.isEmpty()
+assert (log =~ /\[WARNING\] Skipping support\.json:\d+ conversation \S+ turn \d+: .*reflect\.maxPromptTokens=100/).find()
 return true

@@ -1,9 +1,7 @@
 package io.github.selfreflect.reflect.benchmarks;
 
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
-import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
@@ -122,18 +120,12 @@ public final class RequestBenchmark {
     try {
       SyntheticCorpus.write(dir.resolve("chats"), targets);
       ReflectRequest request =
-          new ReflectRequest(
-              dir.resolve("chats"),
-              dir.resolve("out"),
-              dir.resolve("cache"),
-              PromptTemplates.byId("seed"),
-              "fake-model",
-              SamplingParameters.DEFAULTS,
-              OfflineMode.OFF,
-              true,
-              CONCURRENCY,
-              3,
-              "benchmark");
+          ReflectRequest.builder(
+                  dir.resolve("chats"), dir.resolve("out"), dir.resolve("cache"),
+                  PromptTemplates.byId("seed"), "fake-model")
+              .concurrency(CONCURRENCY)
+              .generatorVersion("benchmark")
+              .build();
       ReflectPipeline pipeline =
           new ReflectPipeline(
               request,

@@ -8,9 +8,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.github.selfreflect.reflect.llm.ChatModel;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
@@ -150,19 +148,14 @@ public final class TemplateTokens {
                 })
             .start()) {
       ReflectRequest request =
-          new ReflectRequest(
-                  chats,
-                  run.resolve("out"),
-                  run.resolve("cache"),
-                  PromptTemplates.byId(variant.template()),
-                  "benchmark-model",
-                  SamplingParameters.DEFAULTS,
-                  OfflineMode.OFF,
-                  true,
-                  1,
-                  1,
-                  "benchmark")
-              .withTargetsPerRequest(variant.targetsPerRequest());
+          ReflectRequest.builder(
+                  chats, run.resolve("out"), run.resolve("cache"),
+                  PromptTemplates.byId(variant.template()), "benchmark-model")
+              .concurrency(1)
+              .maxReplyAttempts(1)
+              .generatorVersion("benchmark")
+              .targetsPerRequest(variant.targetsPerRequest())
+              .build();
       ChatModel model = OpenAiChatClient.builder().baseUrl(fake.baseUrl()).build();
       RunSummary summary = new ReflectPipeline(request, () -> model, ReflectListener.SILENT).run();
       long prompt = 0;

@@ -32,28 +32,7 @@ public final class ManifestReader {
    */
   public static List<OutputFile> files(Path directory) throws IOException {
     Path manifest = directory.resolve(ManifestWriter.FILE_NAME);
-    if (!Files.isRegularFile(manifest)) {
-      throw new NoSuchFileException(
-          manifest.toString(),
-          null,
-          "no manifest.json: the dataset is missing or incomplete (run reflect:generate first)");
-    }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(manifest.toFile());
-    } catch (JsonProcessingException e) {
-      throw new IOException(manifest + ": not a JSON manifest: " + e.getOriginalMessage(), e);
-    }
-    JsonNode version = root == null ? null : root.get("formatVersion");
-    if (version == null || !version.canConvertToInt() || version.intValue() != Manifest.FORMAT_VERSION) {
-      throw new IOException(
-          manifest
-              + ": expected \"formatVersion\": "
-              + Manifest.FORMAT_VERSION
-              + ", found "
-              + version
-              + " (written by another version of Reflect?)");
-    }
+    JsonNode root = read(manifest);
     JsonNode files = root.get("files");
     if (files == null || !files.isObject()) {
       throw new IOException(manifest + ": expected an object \"files\"");
@@ -76,5 +55,58 @@ public final class ManifestReader {
     }
     result.sort(Comparator.comparing(OutputFile::name));
     return List.copyOf(result);
+  }
+
+  /**
+   * The chat files {@code directory/manifest.json} says the dataset was made from, sorted by name.
+   *
+   * @throws NoSuchFileException when the directory holds no manifest (no complete dataset)
+   * @throws IOException naming the manifest when it is not one this version understands
+   */
+  public static List<SourceFile> sources(Path directory) throws IOException {
+    Path manifest = directory.resolve(ManifestWriter.FILE_NAME);
+    JsonNode sources = read(manifest).get("sources");
+    if (sources == null || !sources.isObject()) {
+      throw new IOException(manifest + ": expected an object \"sources\"");
+    }
+    List<SourceFile> result = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = sources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      JsonNode sha256 = field.getValue().get("sha256");
+      if (sha256 == null || !sha256.isTextual()) {
+        throw new IOException(
+            manifest + ": expected a \"sha256\" for source \"" + field.getKey() + "\"");
+      }
+      result.add(
+          new SourceFile(field.getKey(), field.getValue().path("bytes").asLong(), sha256.asText()));
+    }
+    result.sort(Comparator.comparing(SourceFile::name));
+    return List.copyOf(result);
+  }
+
+  private static JsonNode read(Path manifest) throws IOException {
+    if (!Files.isRegularFile(manifest)) {
+      throw new NoSuchFileException(
+          manifest.toString(),
+          null,
+          "no manifest.json: the dataset is missing or incomplete (run reflect:generate first)");
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(manifest.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException(manifest + ": not a JSON manifest: " + e.getOriginalMessage(), e);
+    }
+    JsonNode version = root == null ? null : root.get("formatVersion");
+    if (version == null || !version.canConvertToInt() || version.intValue() != Manifest.FORMAT_VERSION) {
+      throw new IOException(
+          manifest
+              + ": expected \"formatVersion\": "
+              + Manifest.FORMAT_VERSION
+              + ", found "
+              + version
+              + " (written by another version of Reflect?)");
+    }
+    return root;
   }
 }

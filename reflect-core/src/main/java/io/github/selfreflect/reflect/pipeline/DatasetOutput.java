@@ -228,6 +228,7 @@ final class DatasetOutput {
     // Counted per target as written, not per reply: one reply serves every copy of a
     // conversation that appears in two files, and each copy is a target of its own.
     long[] written = {0};
+    long[] paid = {0};
     long[] failed = {0};
     long[] skipped = {0};
     // What the dataset's reflections cost when they were made, filtered ones included: they
@@ -243,6 +244,9 @@ final class DatasetOutput {
               sinks.reflected(target, entry.get());
               datasetUsage[0] = datasetUsage[0].plus(entry.get().usage());
               written[0]++;
+              if (outcome.paidFor().test(key)) {
+                paid[0]++;
+              }
               return;
             }
             String reason = outcome.failureReasons().get(key);
@@ -259,7 +263,9 @@ final class DatasetOutput {
         sinks.snapshot().finish();
       }
       RunSummary summary =
-          plan.summary(outcome, written[0] - plan.cached, failed[0], skipped[0])
+          // What this run did not pay for was cached: before it started, or stored meanwhile by
+          // another build sharing the cache.
+          plan.summary(outcome, written[0] - paid[0], paid[0], failed[0], skipped[0])
               .withDatasetUsage(datasetUsage[0]);
       complete(summary, sinks, files);
       return summary;

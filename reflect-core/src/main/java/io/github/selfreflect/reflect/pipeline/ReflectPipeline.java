@@ -42,6 +42,7 @@ public final class ReflectPipeline {
   private final CorpusTargets corpus;
   private final RunMeter meter;
   private final CountDownLatch finished = new CountDownLatch(1);
+  private boolean skipWhenUpToDate;
 
   /**
    * @param models creates the chat model on first need: an offline or fully cached run never
@@ -79,6 +80,17 @@ public final class ReflectPipeline {
   }
 
   /**
+   * Whether {@link #run} first checks the dataset left by the last build and, when nothing it is
+   * made from has changed, leaves it as it is and reports the last build's counts (see {@link
+   * UpToDateCheck}); off by default. Either way, a complete build records what it was made from,
+   * so that a later build can tell.
+   */
+  public ReflectPipeline skipWhenUpToDate(boolean skip) {
+    this.skipWhenUpToDate = skip;
+    return this;
+  }
+
+  /**
    * Waits until {@link #run} has returned or thrown and the cache is closed, at most {@code
    * timeout}; true if it did.
    */
@@ -88,7 +100,26 @@ public final class ReflectPipeline {
 
   public RunSummary run() throws IOException, ReflectFailureException {
     try {
-      return runOnce();
+      if (skipWhenUpToDate) {
+        UpToDateCheck.Verdict verdict = UpToDateCheck.check(request);
+        if (verdict.upToDate().isPresent()) {
+          RunSummary summary = verdict.upToDate().get().summary().asUpToDateRun();
+          listener.info(
+              String.format(
+                  "Dataset up to date: %d conversations, %d targets; the chat files, the cache,"
+                      + " the settings and the dataset files are as the last build left them",
+                  summary.conversations(), summary.targets()));
+          return summary;
+        }
+        listener.info("Building the dataset: " + verdict.staleBecause());
+      }
+      // Until this build completes, nothing vouches for the files in the output directory.
+      BuildState.clear(request.outputDirectory());
+      RunSummary summary = runOnce();
+      if (summary.complete()) {
+        UpToDateCheck.capture(request, summary).write(request.outputDirectory());
+      }
+      return summary;
     } finally {
       finished.countDown();
     }
@@ -144,6 +175,11 @@ public final class ReflectPipeline {
         listener.warn(message + "; writing the dataset of what is there (onBudget=partial)");
       }
       RunSummary summary = output.write(this::forEachTarget, plan, outcome);
+      if (summary.cached() > plan.cached) {
+        listener.info(
+            (summary.cached() - plan.cached) + " targets were reflected meanwhile by another build"
+                + " sharing the cache; not asked for again");
+      }
       if (outcome.abort() != null) {
         throw new ReflectFailureException(outcome.abort().getMessage(), summary, outcome.abort());
       }
@@ -287,11 +323,12 @@ public final class ReflectPipeline {
     final List<TargetRef> missingListed = new ArrayList<>();
 
     RunSummary summary(Reflector.Outcome outcome, long skipped) {
-      return summary(outcome, outcome.reflected(), outcome.failed(), skipped);
+      return summary(outcome, cached, outcome.reflected(), outcome.failed(), skipped);
     }
 
     /** With the targets counted by the write pass, duplicates included. */
-    RunSummary summary(Reflector.Outcome outcome, long reflected, long failed, long skipped) {
+    RunSummary summary(
+        Reflector.Outcome outcome, long cached, long reflected, long failed, long skipped) {
       return new RunSummary(
           conversations,
           targets,
@@ -307,7 +344,8 @@ public final class ReflectPipeline {
           outcome.retries(),
           outcome.rateLimited(),
           Usage.NONE,
-          tooLong);
+          tooLong,
+          false);
     }
   }
 

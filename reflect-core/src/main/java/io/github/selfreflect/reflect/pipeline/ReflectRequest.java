@@ -48,216 +48,6 @@ public record ReflectRequest(
     RunLimits limits,
     PromptOptions prompts) {
 
-  /**
-   * A request with this hindsight window, these dataset options, filters and limits, and {@link
-   * PromptOptions#DEFAULT}.
-   */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      int window,
-      DatasetOptions dataset,
-      FilterSettings filters,
-      RunLimits limits) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset, filters,
-        limits, PromptOptions.DEFAULT);
-  }
-
-  /** A request with every part but the hindsight window, which shows the whole conversation. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      DatasetOptions dataset,
-      FilterSettings filters,
-      RunLimits limits) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        dataset, filters, limits);
-  }
-
-  /** A request with this hindsight window, dataset options and limits, and every quality filter at
-   * its default. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      int window,
-      DatasetOptions dataset,
-      RunLimits limits) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset,
-        FilterSettings.DEFAULTS, limits);
-  }
-
-  /** A request with these dataset options and filters, the whole conversation as hindsight and
-   * {@link RunLimits#DEFAULT}. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      DatasetOptions dataset,
-      FilterSettings filters) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        dataset, filters, RunLimits.DEFAULT);
-  }
-
-  /** A request with these dataset options and limits, the whole conversation as hindsight and
-   * every quality filter at its default. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      DatasetOptions dataset,
-      RunLimits limits) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        dataset, FilterSettings.DEFAULTS, limits);
-  }
-
-  /** A request with these dataset options, default filters, the whole conversation as hindsight
-   * and {@link RunLimits#DEFAULT}. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      DatasetOptions dataset) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        dataset, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
-  }
-
-  /** A request with these filters, {@link DatasetOptions#DEFAULT}, the whole conversation as
-   * hindsight and {@link RunLimits#DEFAULT}. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      FilterSettings filters) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        DatasetOptions.DEFAULT, filters, RunLimits.DEFAULT);
-  }
-
-  /** A request with these limits, {@link DatasetOptions#DEFAULT}, default filters and the whole
-   * conversation as hindsight. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      RunLimits limits) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, limits);
-  }
-
-  /** A request with this hindsight window, {@link DatasetOptions#DEFAULT}, default filters and
-   * {@link RunLimits#DEFAULT}. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion,
-      int window) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window,
-        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
-  }
-
-  /** A request that writes every format with a default card and no cache snapshot, every quality
-   * filter on at its default bounds, the whole conversation as hindsight and {@link
-   * RunLimits#DEFAULT}. */
-  public ReflectRequest(
-      Path chatsDirectory,
-      Path outputDirectory,
-      Path cacheDirectory,
-      PromptTemplate template,
-      String model,
-      SamplingParameters sampling,
-      OfflineMode offline,
-      boolean failOnInvalid,
-      int concurrency,
-      int maxReplyAttempts,
-      String generatorVersion) {
-    this(chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
-        failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, HindsightWindow.ALL,
-        DatasetOptions.DEFAULT, FilterSettings.DEFAULTS, RunLimits.DEFAULT);
-  }
-
   public ReflectRequest {
     Objects.requireNonNull(chatsDirectory, "chatsDirectory");
     Objects.requireNonNull(outputDirectory, "outputDirectory");
@@ -304,25 +94,163 @@ public record ReflectRequest(
 
   /** This request with another structured-output mode. */
   public ReflectRequest withStructuredOutput(StructuredOutput mode) {
-    return withPrompts(new PromptOptions(mode, prompts.targetsPerRequest()));
+    return toBuilder().structuredOutput(mode).build();
   }
 
   /** This request with another cap on targets per request (0: as many as the template takes). */
   public ReflectRequest withTargetsPerRequest(int targets) {
-    return withPrompts(new PromptOptions(prompts.structuredOutput(), targets));
+    return toBuilder().targetsPerRequest(targets).build();
   }
 
   /** This request with another SFT selection. */
   public ReflectRequest withSft(SftSelection selection) {
-    return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
-        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        window, dataset.withSft(selection), filters, limits, prompts);
+    return toBuilder().sft(selection).build();
   }
 
   /** This request with other prompt options. */
   public ReflectRequest withPrompts(PromptOptions options) {
-    return new ReflectRequest(chatsDirectory, outputDirectory, cacheDirectory, template, model,
-        sampling, offline, failOnInvalid, concurrency, maxReplyAttempts, generatorVersion,
-        window, dataset, filters, limits, options);
+    return toBuilder().prompts(options).build();
+  }
+
+  /**
+   * A request for these chats, output, cache, template and model, with every other part at its
+   * default: the endpoint's sampling, online, failing on an invalid record, 8 requests in flight,
+   * 3 attempts per reply, the whole conversation as hindsight, every format with a default card
+   * and no cache snapshot, every quality filter at its default bounds, {@link RunLimits#DEFAULT}
+   * and {@link PromptOptions#DEFAULT}.
+   */
+  public static Builder builder(
+      Path chatsDirectory,
+      Path outputDirectory,
+      Path cacheDirectory,
+      PromptTemplate template,
+      String model) {
+    return new Builder(chatsDirectory, outputDirectory, cacheDirectory, template, model);
+  }
+
+  /** A builder holding every part of this request, to change some. */
+  public Builder toBuilder() {
+    return new Builder(chatsDirectory, outputDirectory, cacheDirectory, template, model)
+        .sampling(sampling)
+        .offline(offline)
+        .failOnInvalid(failOnInvalid)
+        .concurrency(concurrency)
+        .maxReplyAttempts(maxReplyAttempts)
+        .generatorVersion(generatorVersion)
+        .window(window)
+        .dataset(dataset)
+        .filters(filters)
+        .limits(limits)
+        .prompts(prompts);
+  }
+
+  /** Builds a {@link ReflectRequest}; {@link #build} checks the parts as the constructor does. */
+  public static final class Builder {
+    private final Path chatsDirectory;
+    private final Path outputDirectory;
+    private final Path cacheDirectory;
+    private final PromptTemplate template;
+    private final String model;
+    private SamplingParameters sampling = SamplingParameters.DEFAULTS;
+    private OfflineMode offline = OfflineMode.OFF;
+    private boolean failOnInvalid = true;
+    private int concurrency = 8;
+    private int maxReplyAttempts = 3;
+    private String generatorVersion = "unknown";
+    private int window = HindsightWindow.ALL;
+    private DatasetOptions dataset = DatasetOptions.DEFAULT;
+    private FilterSettings filters = FilterSettings.DEFAULTS;
+    private RunLimits limits = RunLimits.DEFAULT;
+    private PromptOptions prompts = PromptOptions.DEFAULT;
+
+    private Builder(
+        Path chatsDirectory,
+        Path outputDirectory,
+        Path cacheDirectory,
+        PromptTemplate template,
+        String model) {
+      this.chatsDirectory = chatsDirectory;
+      this.outputDirectory = outputDirectory;
+      this.cacheDirectory = cacheDirectory;
+      this.template = template;
+      this.model = model;
+    }
+
+    public Builder sampling(SamplingParameters sampling) {
+      this.sampling = sampling;
+      return this;
+    }
+
+    public Builder offline(OfflineMode offline) {
+      this.offline = offline;
+      return this;
+    }
+
+    public Builder failOnInvalid(boolean failOnInvalid) {
+      this.failOnInvalid = failOnInvalid;
+      return this;
+    }
+
+    public Builder concurrency(int concurrency) {
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    public Builder maxReplyAttempts(int maxReplyAttempts) {
+      this.maxReplyAttempts = maxReplyAttempts;
+      return this;
+    }
+
+    public Builder generatorVersion(String generatorVersion) {
+      this.generatorVersion = generatorVersion;
+      return this;
+    }
+
+    public Builder window(int window) {
+      this.window = window;
+      return this;
+    }
+
+    public Builder dataset(DatasetOptions dataset) {
+      this.dataset = dataset;
+      return this;
+    }
+
+    public Builder sft(SftSelection sft) {
+      this.dataset = dataset.withSft(sft);
+      return this;
+    }
+
+    public Builder filters(FilterSettings filters) {
+      this.filters = filters;
+      return this;
+    }
+
+    public Builder limits(RunLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    public Builder prompts(PromptOptions prompts) {
+      this.prompts = prompts;
+      return this;
+    }
+
+    public Builder structuredOutput(StructuredOutput mode) {
+      this.prompts = new PromptOptions(mode, prompts.targetsPerRequest());
+      return this;
+    }
+
+    public Builder targetsPerRequest(int targets) {
+      this.prompts = new PromptOptions(prompts.structuredOutput(), targets);
+      return this;
+    }
+
+    public ReflectRequest build() {
+      return new ReflectRequest(
+          chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
+          failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset, filters,
+          limits, prompts);
+    }
   }
 }

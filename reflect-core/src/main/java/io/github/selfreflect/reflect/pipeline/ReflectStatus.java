@@ -21,7 +21,8 @@ public final class ReflectStatus {
 
   public static StatusReport of(ReflectRequest request, TokenEstimator tokens, ReflectListener listener)
       throws IOException {
-    long[] counts = new long[6]; // conversations, targets, cached, missing, invalid, promptTokens
+    // conversations, targets, cached, missing, invalid, promptTokens, tooLong
+    long[] counts = new long[7];
     List<TargetRef> missing = new ArrayList<>();
     InvalidRecordHandler onInvalid =
         problem -> {
@@ -56,7 +57,10 @@ public final class ReflectStatus {
 
                 @Override
                 public void tooLong(Target target, String reason) {
-                  // generate skips it too: it is neither cached nor to be paid for
+                  // generate skips it too: it is neither cached nor to be paid for, but it is a
+                  // target, counted in the targets as generate counts it
+                  counts[1]++;
+                  counts[6]++;
                   listener.warn("Skipping " + TargetRef.of(target) + ": " + reason);
                 }
               });
@@ -65,6 +69,7 @@ public final class ReflectStatus {
           counts[1],
           counts[2],
           counts[3],
+          counts[6],
           counts[4],
           cache.droppedLines(),
           cache.duplicateLines(),

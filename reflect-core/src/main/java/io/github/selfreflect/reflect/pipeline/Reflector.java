@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The request pass: sends every target the cache lacks, with up to {@code concurrency} requests
@@ -49,6 +49,12 @@ import java.util.function.Function;
  * template's cap; the seed takes one) in one request; see {@link #reflectGroup}. Each target is
  * still cached on its own, under the key of its single-target request, so caching stays exact.
  *
+ * <p>The cache is asked once more right before each request is sent, not only when the target is
+ * read: a target waits in the queue for up to a reply's latency, and another build sharing the
+ * cache directory (two CI jobs, {@code mvn -T}, a developer and an IDE) may store its reply
+ * meanwhile. Such a target is not paid for again. Only a request the other build has in flight at
+ * the same moment can still be sent twice: neither build holds that reply yet.
+ *
  * <p>A reply that is cut off or fails the template's checks is asked for again, up to {@code
  * maxReplyAttempts}, then recorded as a failed target; it never reaches the cache. An endpoint
  * that refuses the credentials or does not know the model (401, 403, 404) stops the pass: every
@@ -59,7 +65,12 @@ final class Reflector {
   /** How often the listener hears where the run stands; it picks its own cadence from these. */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
-  /** What the request pass did; {@link #NONE} when it did not run. */
+  /**
+   * What the request pass did; {@link #NONE} when it did not run.
+   *
+   * @param paidFor whether this run received (and stored) the reply for a key; a key another build
+   *     sharing the cache stored first, and this run therefore did not ask for, is not
+   */
   record Outcome(
       long reflected,
       long failed,
@@ -71,10 +82,13 @@ final class Reflector {
       Map<String, String> failureReasons,
       Exception abort,
       RunMeter.Stop stop,
-      String stopReason) {
+      String stopReason,
+      Predicate<String> paidFor) {
 
     static final Outcome NONE =
-        new Outcome(0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null);
+        new Outcome(
+            0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null,
+            key -> false);
   }
 
   private final ReflectRequest request;
@@ -88,6 +102,12 @@ final class Reflector {
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<Exception> abort = new AtomicReference<>();
+  /**
+   * Every key this run has claimed, mapped to whether its reply has been stored. A target whose
+   * request is under way is not yet in the cache: without the claim, two identical targets (the
+   * same conversation in two files) would be paid for twice.
+   */
+  private final Map<String, Boolean> claims = new ConcurrentHashMap<>();
   private final ResponseFormatFallback fallback;
 
   Reflector(
@@ -119,9 +139,6 @@ final class Reflector {
         TimeUnit.MILLISECONDS);
     // Bounds the targets read ahead of the requests, so memory stays flat on a large corpus.
     Semaphore slots = new Semaphore(concurrency * 2);
-    // A target whose request is under way is not yet in the cache: without this set, two
-    // identical targets (the same conversation in two files) would be paid for twice.
-    Set<String> claimed = ConcurrentHashMap.newKeySet();
     try {
       TargetGrouper grouper =
           new TargetGrouper(
@@ -130,7 +147,7 @@ final class Reflector {
                 if (stopped()) {
                   throw StopReading.INSTANCE;
                 }
-                return !cache.contains(key) && claimed.add(key);
+                return !cache.contains(key) && claims.putIfAbsent(key, Boolean.FALSE) == null;
               },
               group -> {
                 try {
@@ -182,7 +199,8 @@ final class Reflector {
         Map.copyOf(failureReasons),
         aborted,
         meter.stop(),
-        meter.stop() == RunMeter.Stop.BUDGET ? meter.budgetReason() : null);
+        meter.stop() == RunMeter.Stop.BUDGET ? meter.budgetReason() : null,
+        key -> Boolean.TRUE.equals(claims.get(key)));
   }
 
   /** Ends the read-ahead early once the run stops sending. */
@@ -237,7 +255,17 @@ final class Reflector {
    * all of them when the reply is cut off or the request fails, is then asked about alone (with
    * the usual reply attempts), so one bad result never costs the good ones.
    */
-  private void reflectGroup(ChatModel model, List<TargetGrouper.Pending> group) {
+  private void reflectGroup(ChatModel model, List<TargetGrouper.Pending> claimed) {
+    List<TargetGrouper.Pending> group = new ArrayList<>(claimed.size());
+    for (TargetGrouper.Pending pending : claimed) {
+      if (!storedMeanwhile(pending.key())) {
+        group.add(pending);
+      }
+    }
+    if (group.size() <= 1) {
+      aloneEach(model, group);
+      return;
+    }
     Conversation conversation = group.get(0).target().conversation();
     List<Integer> indices = new ArrayList<>(group.size());
     group.forEach(p -> indices.add(p.target().index()));
@@ -319,6 +347,7 @@ final class Reflector {
             abort.compareAndSet(null, e);
             return;
           }
+          claims.put(pending.key(), Boolean.TRUE);
           reflected.increment();
         }
       }
@@ -374,6 +403,9 @@ final class Reflector {
       if (stopped()) {
         return; // left for the next run: nothing about this target was decided
       }
+      if (storedMeanwhile(key)) {
+        return;
+      }
       if (attempt > 1 && !resent) {
         replyRetries.increment();
       }
@@ -414,6 +446,7 @@ final class Reflector {
           Reflection reflection =
               request.template().parse(response.content(), target.conversation(), target.index());
           cache.put(entry(target, key, reflection, response.content(), response.usage()));
+          claims.put(key, Boolean.TRUE);
           reflected.increment();
           return;
         } catch (InvalidReplyException e) {
@@ -430,6 +463,20 @@ final class Reflector {
       }
     }
     fail(target, key, problem + " (after " + request.maxReplyAttempts() + " attempts)");
+  }
+
+  /**
+   * Whether the cache holds the key now although it did not when the target was read: another
+   * build sharing the cache paid for it meanwhile. A cache that cannot be read stops the run, as
+   * one that cannot be written does (and the target is not sent).
+   */
+  private boolean storedMeanwhile(String key) {
+    try {
+      return cache.contains(key);
+    } catch (IOException e) {
+      abort.compareAndSet(null, e);
+      return true;
+    }
   }
 
   private void fail(Target target, String key, String reason) {

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param conversations conversations read
  * @param targets assistant turns with hindsight to reflect on
- * @param cached targets whose reflection was already in the cache
+ * @param cached targets whose reflection was already in the cache, or was stored there by another
+ *     build sharing it before this run asked
  * @param reflected targets reflected by this run
  * @param failed targets whose replies stayed unusable
  * @param skipped targets left out: missing in partial offline mode, or too long (below)
@@ -23,6 +24,8 @@ import java.util.List;
  * @param datasetUsage what the reflections in the dataset cost when they were made (from the
  *     cache, whichever run paid for them); the figure the manifest records
  * @param tooLong of the skipped, targets whose prompt cannot fit {@code reflect.maxPromptTokens}
+ * @param upToDate the dataset of the last build was found up to date and left as it was (the
+ *     counts are that build's, with every reflection now cached)
  */
 public record RunSummary(
     long conversations,
@@ -39,7 +42,8 @@ public record RunSummary(
     long retries,
     long rateLimited,
     Usage datasetUsage,
-    long tooLong) {
+    long tooLong,
+    boolean upToDate) {
 
   /** How many missing or failed targets a summary names; the counts cover the rest. */
   public static final int LISTED = 50;
@@ -49,30 +53,18 @@ public record RunSummary(
     failures = List.copyOf(failures);
   }
 
-  /** A summary without targets skipped as too long. */
-  public RunSummary(
-      long conversations,
-      long targets,
-      long cached,
-      long reflected,
-      long failed,
-      long skipped,
-      long invalidRecords,
-      long requests,
-      Usage usage,
-      List<TargetRef> missing,
-      List<String> failures,
-      long retries,
-      long rateLimited,
-      Usage datasetUsage) {
-    this(conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
-        usage, missing, failures, retries, rateLimited, datasetUsage, 0);
-  }
-
   /** This summary with the dataset's usage, as the write pass sums it. */
   public RunSummary withDatasetUsage(Usage usage) {
     return new RunSummary(
         conversations, targets, cached, reflected, failed, skipped, invalidRecords, requests,
-        this.usage, missing, failures, retries, rateLimited, usage, tooLong);
+        this.usage, missing, failures, retries, rateLimited, usage, tooLong, upToDate);
+  }
+
+  /**
+   * Whether this build left a dataset that a later build may find up to date: every target is in
+   * it or was left out on purpose (filters, too long), none failed and none is missing.
+   */
+  boolean complete() {
+    return failed == 0 && skipped == tooLong;
   }
 }

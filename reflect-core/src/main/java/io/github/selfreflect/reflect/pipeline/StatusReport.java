@@ -6,9 +6,12 @@ import java.util.List;
  * Where a corpus stands against its cache, before anything is paid for ({@code reflect:status}).
  *
  * @param conversations conversations read
- * @param targets assistant turns with hindsight to reflect on
+ * @param targets assistant turns with hindsight to reflect on: {@code cached + toReflect + tooLong},
+ *     counted as {@code reflect:generate} counts them
  * @param cached targets whose reflection is in the cache
  * @param toReflect targets a build would send a request for
+ * @param tooLong targets whose prompt cannot fit {@code reflect.maxPromptTokens} even with the
+ *     earlier history elided: a build skips them, so they are neither cached nor to be paid for
  * @param invalidRecords chat records that could not be read (skipped and counted here)
  * @param invalidCacheLines cache lines that are damaged, torn or not records
  * @param duplicateCacheLines cache lines repeating an earlier key (compaction removes them)
@@ -22,6 +25,7 @@ public record StatusReport(
     long targets,
     long cached,
     long toReflect,
+    long tooLong,
     long invalidRecords,
     long invalidCacheLines,
     long duplicateCacheLines,

@@ -6,6 +6,7 @@ import io.github.selfreflect.reflect.prompt.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,10 @@ public final class CacheProcess {
         Path go = Path.of(args[3]);
         int n = Integer.parseInt(args[4]);
         try (JsonlReflectionCache cache = JsonlReflectionCache.open(dir, warnings::add)) {
-          Files.writeString(ready, "opened with " + cache.size() + " entries");
+          // Written aside and renamed: the test reads it the moment it exists.
+          Path partial = ready.resolveSibling(ready.getFileName() + ".partial");
+          Files.writeString(partial, "opened with " + cache.size() + " entries");
+          Files.move(partial, ready, StandardCopyOption.ATOMIC_MOVE);
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
           while (!Files.exists(go)) {
             if (System.nanoTime() > deadline) {

@@ -55,18 +55,12 @@ class EvaluatorTest {
     cache = work.resolve("cache");
     try (FakeLlmServer server = new FakeLlmServer().start()) {
       new ReflectPipeline(
-              new ReflectRequest(
-                  chats,
-                  dataset,
-                  cache,
-                  PromptTemplates.byId("seed"),
-                  FakeLlmServer.DEFAULT_MODEL,
-                  SamplingParameters.DEFAULTS,
-                  OfflineMode.OFF,
-                  true,
-                  2,
-                  1,
-                  "test"),
+              ReflectRequest.builder(
+                      chats, dataset, cache, PromptTemplates.byId("seed"), FakeLlmServer.DEFAULT_MODEL)
+                  .concurrency(2)
+                  .maxReplyAttempts(1)
+                  .generatorVersion("test")
+                  .build(),
               () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
               ReflectListener.SILENT)
           .run();

@@ -1,7 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
@@ -62,27 +61,17 @@ final class ChatRepo {
   }
 
   ReflectRequest request(PromptTemplate template) {
-    return new ReflectRequest(
-        chats,
-        root.resolve("out"),
-        root.resolve("cache"),
-        template,
-        "fake-model",
-        SamplingParameters.DEFAULTS,
-        OfflineMode.OFF,
-        true,
-        2,
-        3,
-        "test");
+    return ReflectRequest.builder(
+            chats, root.resolve("out"), root.resolve("cache"), template, "fake-model")
+        .concurrency(2)
+        .generatorVersion("test")
+        .build();
   }
 
   /** One request in flight at a time, so that the order of requests is the corpus order. */
   ReflectRequest sequential(PromptTemplate template) {
     ReflectRequest r = request(template);
-    return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
-        r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), 1,
-        r.maxReplyAttempts(), r.generatorVersion(), r.window(), r.dataset(), r.filters(), r.limits(),
-        r.prompts());
+    return r.toBuilder().concurrency(1).build();
   }
 
   RunSummary run(FakeLlmServer fake, PromptTemplate template)

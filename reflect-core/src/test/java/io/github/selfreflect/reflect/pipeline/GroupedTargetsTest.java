@@ -101,10 +101,7 @@ class GroupedTargetsTest {
   }
 
   private static ReflectRequest withWindow(ReflectRequest r, int window) {
-    return new ReflectRequest(r.chatsDirectory(), r.outputDirectory(), r.cacheDirectory(),
-        r.template(), r.model(), r.sampling(), r.offline(), r.failOnInvalid(), r.concurrency(),
-        r.maxReplyAttempts(), r.generatorVersion(), window, r.dataset(), r.filters(), r.limits(),
-        r.prompts());
+    return r.toBuilder().window(window).build();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.selfreflect.reflect.llm.TokenEstimator;
 import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import io.github.selfreflect.reflect.testing.HindsightPrompt;
@@ -95,6 +96,43 @@ class HindsightPipelineTest {
       JsonNode warmManifest = MAPPER.readTree(dir.resolve("out/manifest.json").toFile());
       assertEquals(2, warmManifest.at("/counts/skipped").asInt());
       assertEquals(1, repo.lines("sft.jsonl").size());
+    }
+  }
+
+  /**
+   * {@code reflect:status} counts the targets over the budget as {@code reflect:generate} does:
+   * among the targets, neither cached nor to be paid for, before a build and after it.
+   */
+  @Test
+  void statusCountsTheTargetsOverTheBudgetAsGenerateDoes() throws Exception {
+    ChatRepo repo =
+        new ChatRepo(dir)
+            .chat(
+                "chats.jsonl",
+                record(null, "Paste this log back", "z".repeat(20_000), "Too long!", "Sorry.", "Ok."),
+                record(null, "Hi", "Hello", "Thanks", "Welcome"));
+    ReflectRequest budgeted = repo.request(new HindsightTemplate().withMaxPromptTokens(2000));
+
+    StatusReport before = ReflectStatus.of(budgeted, TokenEstimator.approximate(), repo.listener());
+    assertEquals(3, before.targets(), before.toString());
+    assertEquals(2, before.tooLong(), before.toString());
+    assertEquals(1, before.toReflect(), before.toString());
+    assertEquals(0, before.cached(), before.toString());
+    assertEquals(1, before.missing().size(), before.toString());
+    assertEquals("chats.jsonl", before.missing().get(0).source());
+    assertEquals(2, before.missing().get(0).line(), "the short conversation's target");
+    assertEquals(2, repo.warnings.size(), "each skipped target is still named: " + repo.warnings);
+
+    try (FakeLlmServer fake = new FakeLlmServer().start()) {
+      RunSummary summary = repo.run(fake, budgeted, r -> r);
+      StatusReport after = ReflectStatus.of(budgeted, TokenEstimator.approximate(), repo.listener());
+      assertEquals(summary.targets(), after.targets(), after + " vs " + summary);
+      assertEquals(summary.tooLong(), after.tooLong(), after + " vs " + summary);
+      assertEquals(2, after.tooLong());
+      assertEquals(1, after.cached());
+      assertEquals(0, after.toReflect());
+      assertEquals(0, after.promptTokens(), "nothing left to pay for");
+      assertEquals(1, fake.requestCount(), "status sent nothing");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
@@ -67,9 +66,11 @@ final class PipelineFixture {
   }
 
   ReflectRequest request(int concurrency, RunLimits limits) {
-    return new ReflectRequest(
-        chats(), output(), cache(), PromptTemplates.byId("seed"), "fake-model",
-        SamplingParameters.DEFAULTS, OfflineMode.OFF, true, concurrency, 3, "test", limits);
+    return ReflectRequest.builder(chats(), output(), cache(), PromptTemplates.byId("seed"), "fake-model")
+        .concurrency(concurrency)
+        .generatorVersion("test")
+        .limits(limits)
+        .build();
   }
 
   ReflectPipeline pipeline(FakeLlmServer server, int concurrency, RunLimits limits) {

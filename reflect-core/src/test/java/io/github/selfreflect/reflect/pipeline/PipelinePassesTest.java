@@ -17,7 +17,6 @@ import io.github.selfreflect.reflect.dataset.DatasetCardWriter;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.dataset.DatasetWriter;
 import io.github.selfreflect.reflect.llm.ChatModel;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.TokenEstimator;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
@@ -83,19 +82,15 @@ class PipelinePassesTest {
   }
 
   private ReflectRequest request(String out, OfflineMode offline, int window, String model) {
-    return new ReflectRequest(
-        dir.resolve("chats"),
-        dir.resolve(out),
-        dir.resolve("cache"),
-        PromptTemplates.byId("seed"),
-        model,
-        SamplingParameters.DEFAULTS,
-        offline,
-        true,
-        2,
-        2,
-        "test",
-        window);
+    return ReflectRequest.builder(
+            dir.resolve("chats"), dir.resolve(out), dir.resolve("cache"),
+            PromptTemplates.byId("seed"), model)
+        .offline(offline)
+        .concurrency(2)
+        .maxReplyAttempts(2)
+        .generatorVersion("test")
+        .window(window)
+        .build();
   }
 
   private RunSummary run(ReflectRequest request) throws Exception {
@@ -127,11 +122,15 @@ class PipelinePassesTest {
 
   /** A request writing only {@code formats}, with a cache snapshot in {@code <out>-snapshot}. */
   private ReflectRequest packaging(String out, OfflineMode offline, Set<DatasetFormat> formats) {
-    return new ReflectRequest(
-        dir.resolve("chats"), dir.resolve(out), dir.resolve("cache"), PromptTemplates.byId("seed"),
-        "m", SamplingParameters.DEFAULTS, offline, true, 2, 2, "test", HindsightWindow.ALL,
-        new DatasetOptions(formats, DatasetCard.DEFAULT, dir.resolve(out + "-snapshot")),
-        RunLimits.DEFAULT);
+    return ReflectRequest.builder(
+            dir.resolve("chats"), dir.resolve(out), dir.resolve("cache"),
+            PromptTemplates.byId("seed"), "m")
+        .offline(offline)
+        .concurrency(2)
+        .maxReplyAttempts(2)
+        .generatorVersion("test")
+        .dataset(new DatasetOptions(formats, DatasetCard.DEFAULT, dir.resolve(out + "-snapshot")))
+        .build();
   }
 
   @Test
@@ -266,10 +265,14 @@ class PipelinePassesTest {
   void statusCountsWithoutSendingOrWriting() throws Exception {
     writeChats(conversation("a", 2), "{\"messages\": 7}", conversation("b", 3));
     ReflectRequest partialRun =
-        new ReflectRequest(
-            dir.resolve("chats"), dir.resolve("out"), dir.resolve("cache"),
-            PromptTemplates.byId("seed"), "gpt-4o", SamplingParameters.DEFAULTS,
-            OfflineMode.OFF, false, 1, 1, "test", 0);
+        ReflectRequest.builder(
+                dir.resolve("chats"), dir.resolve("out"), dir.resolve("cache"),
+                PromptTemplates.byId("seed"), "gpt-4o")
+            .failOnInvalid(false)
+            .concurrency(1)
+            .maxReplyAttempts(1)
+            .generatorVersion("test")
+            .build();
     run(partialRun); // reflects a's and b's targets: 3
     writeChats(conversation("a", 3), "{\"messages\": 7}", conversation("b", 3));
     int requestsBefore = server.requestCount();
@@ -316,10 +319,14 @@ class PipelinePassesTest {
 
     writeChats(conversation("a", 3), "{\"messages\": 7}");
     ReflectRequest skipping =
-        new ReflectRequest(
-            dir.resolve("chats"), dir.resolve("out"), dir.resolve("cache"),
-            PromptTemplates.byId("seed"), "model-two", SamplingParameters.DEFAULTS,
-            OfflineMode.OFF, false, 1, 1, "test", 0);
+        ReflectRequest.builder(
+                dir.resolve("chats"), dir.resolve("out"), dir.resolve("cache"),
+                PromptTemplates.byId("seed"), "model-two")
+            .failOnInvalid(false)
+            .concurrency(1)
+            .maxReplyAttempts(1)
+            .generatorVersion("test")
+            .build();
     assertThrows(
         CacheCompaction.PruneRefusedException.class,
         () -> CacheCompaction.compact(skipping, true, listener));

@@ -681,9 +681,13 @@ class ReflectPipelineTest {
     }
 
     ReflectRequest build() {
-      return new ReflectRequest(
-          chats, output, cache, template, model, sampling, offline, failOnInvalid, concurrency, 3,
-          "0.1.0-test");
+      return ReflectRequest.builder(chats, output, cache, template, model)
+          .sampling(sampling)
+          .offline(offline)
+          .failOnInvalid(failOnInvalid)
+          .concurrency(concurrency)
+          .generatorVersion("0.1.0-test")
+          .build();
     }
   }
 }

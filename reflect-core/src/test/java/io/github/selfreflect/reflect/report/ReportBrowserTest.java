@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
@@ -80,18 +78,13 @@ class ReportBrowserTest {
                 })
             .start()) {
       ReflectRequest request =
-          new ReflectRequest(
-              chats,
-              output,
-              work.resolve("cache"),
-              PromptTemplates.byId("seed"),
-              FakeLlmServer.DEFAULT_MODEL,
-              SamplingParameters.DEFAULTS,
-              OfflineMode.OFF,
-              true,
-              2,
-              1,
-              "test");
+          ReflectRequest.builder(
+                  chats, output, work.resolve("cache"), PromptTemplates.byId("seed"),
+                  FakeLlmServer.DEFAULT_MODEL)
+              .concurrency(2)
+              .maxReplyAttempts(1)
+              .generatorVersion("test")
+              .build();
       new ReflectPipeline(
               request,
               () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),

@@ -14,21 +14,18 @@ import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
 import java.io.File;
 import java.io.IOException;
-import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * The parameters every {@code reflect} goal reads the same way: where the chats, the cache and the
- * dataset are, and everything that enters a cache key (model, template, prompt budget, reply
- * format, sampling, window). Shared
- * so that {@code reflect:status} and {@code reflect:compact} compute exactly the keys {@code
- * reflect:generate} does.
+ * The parameters every {@code reflect} goal that reads the chats reads the same way: where the
+ * chats are, and everything that enters a cache key (model, template, prompt budget, reply format,
+ * sampling, window). Shared so that {@code reflect:status} and {@code reflect:compact} compute
+ * exactly the keys {@code reflect:generate} does. Where the dataset and the cache are, and how
+ * requests are sent, come from {@link AbstractLlmMojo}.
  */
-abstract class AbstractReflectMojo extends AbstractMojo {
+abstract class AbstractReflectMojo extends AbstractLlmMojo {
 
   /**
    * The folder of chat logs: {@code .json} and {@code .jsonl} files in ShareGPT or OpenAI chat
@@ -38,26 +35,6 @@ abstract class AbstractReflectMojo extends AbstractMojo {
    */
   @Parameter(property = "reflect.chats", defaultValue = "${project.basedir}/src/main/chats")
   protected File chats;
-
-  /**
-   * Where the dataset files are written.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(
-      property = "reflect.outputDirectory",
-      defaultValue = "${project.build.directory}/reflect")
-  protected File outputDirectory;
-
-  /**
-   * Where paid-for reflections are kept. Outside {@code target/} so that {@code mvn clean} keeps
-   * it; commit it to make releases reproducible without a key. Several builds may share it at
-   * once: appends are locked across processes.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.cacheDirectory", defaultValue = "${project.basedir}/reflect-cache")
-  protected File cacheDirectory;
 
   /**
    * The model that writes the reflections, as the endpoint names it. It is part of every cache
@@ -162,34 +139,8 @@ abstract class AbstractReflectMojo extends AbstractMojo {
   @Parameter(property = "reflect.failOnInvalid", defaultValue = "true")
   protected boolean failOnInvalid;
 
-  /**
-   * Skips the goal.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.skip", defaultValue = "false")
-  protected boolean skip;
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  protected MavenSession session;
-
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   protected PluginDescriptor plugin;
-
-  @Override
-  public final void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("Skipping reflect:" + goal() + " (reflect.skip)");
-      return;
-    }
-    run();
-  }
-
-  /** The goal's name, for messages. */
-  abstract String goal();
-
-  /** The goal's work, once {@code reflect.skip} has been checked. */
-  abstract void run() throws MojoExecutionException, MojoFailureException;
 
   /**
    * The core's request for a goal that only reads the corpus and the cache (status, compact): the
@@ -271,12 +222,5 @@ abstract class AbstractReflectMojo extends AbstractMojo {
     }
     getLog().info("Prompt template: " + templateFile + " (" + fromFile.id() + ")");
     return fromFile;
-  }
-
-  /** Fails naming the property, rather than leaving a bad number to fail deep in the core. */
-  static void requireAtLeast(String property, int value, int least) throws MojoFailureException {
-    if (value < least) {
-      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
-    }
   }
 }

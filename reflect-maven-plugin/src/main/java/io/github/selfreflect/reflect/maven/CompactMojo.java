@@ -16,7 +16,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * one record per key, sorted by key, one per line, nothing else (duplicates from merges, damaged
  * and torn lines go). The new file replaces the old one in one atomic rename, under the cache's
  * lock. With {@code reflect.prune=true} it also drops the records that no target of the current
- * chats and configuration (model, template, sampling, window) uses. Sends nothing.
+ * chats and configuration (model, template, sampling, window) uses. Sends nothing, so it ignores
+ * the endpoint parameters it shares with {@code reflect:generate} ({@code reflect.baseUrl}, {@code
+ * reflect.serverId}, {@code reflect.concurrency}, ...).
  *
  * @since 0.1.0
  */

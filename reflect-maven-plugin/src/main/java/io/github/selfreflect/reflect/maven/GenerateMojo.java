@@ -12,8 +12,6 @@ import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.RequestGate;
-import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
 import io.github.selfreflect.reflect.pipeline.BudgetAction;
 import io.github.selfreflect.reflect.pipeline.DatasetOptions;
 import io.github.selfreflect.reflect.pipeline.FailureThreshold;
@@ -32,8 +30,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.inject.Inject;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -62,16 +58,6 @@ import org.eclipse.aether.RepositorySystem;
 public final class GenerateMojo extends AbstractReflectMojo {
 
   /**
-   * Base URL of an OpenAI-compatible chat-completions API: OpenAI, or e.g. {@code
-   * http://localhost:11434/v1} (Ollama), {@code http://localhost:8000/v1} (vLLM), {@code
-   * http://localhost:8080/v1} (llama.cpp server).
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.baseUrl", defaultValue = "https://api.openai.com/v1")
-  private String baseUrl;
-
-  /**
    * The most targets of one conversation asked about in one request. {@code 0}: all of them, up
    * to the template's cap ({@code hindsight}: 8). The reply holds one result per target, each
    * checked and cached on its own; a missing or unusable one is asked about alone. Not part of
@@ -94,42 +80,16 @@ public final class GenerateMojo extends AbstractReflectMojo {
   private String sft;
 
   /**
-   * {@code true}: use the cache only and fail, listing them, if any reflection is missing. {@code
-   * partial}: use the cache only and write what it has. {@code false}: request what is missing.
-   * {@code mvn -o} implies {@code true}.
+   * Rebuilds the dataset even when nothing it is made from has changed since the last build. By
+   * default a build first compares the chat files (by SHA-256), the cache, the settings, Reflect
+   * itself and the dataset files with what the last complete build recorded in the output
+   * directory, and when all are unchanged it leaves the dataset as it is, as the compiler leaves
+   * up-to-date classes. {@code mvn clean} has the same effect as this flag.
    *
    * @since 0.1.0
    */
-  @Parameter(property = "reflect.offline", defaultValue = "false")
-  private String offline;
-
-  /**
-   * The {@code <id>} of a settings.xml {@code <server>} whose {@code <password>} (encrypted or
-   * not) is the API key. Without it the key comes from {@code apiKeyEnvironmentVariable}.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.serverId")
-  private String serverId;
-
-  /**
-   * The environment variable that holds the API key when no {@code serverId} is given. Local
-   * servers (Ollama, vLLM, llama.cpp) need no key.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.apiKeyEnvironmentVariable", defaultValue = "OPENAI_API_KEY")
-  private String apiKeyEnvironmentVariable;
-
-  /**
-   * Requests in flight at once. The run also paces itself to the provider's rate limit: a 429
-   * slows every request down (honouring {@code Retry-After} and OpenAI's {@code x-ratelimit-*}
-   * headers), and the pace then creeps back up, so it settles just under the limit.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.concurrency", defaultValue = "8")
-  private int concurrency;
+  @Parameter(property = "reflect.force", defaultValue = "false")
+  private boolean force;
 
   /**
    * A hard cap on requests sent per minute, retries included, whatever the server allows; unset
@@ -209,32 +169,6 @@ public final class GenerateMojo extends AbstractReflectMojo {
    */
   @Parameter(property = "reflect.shutdownGrace", defaultValue = "10")
   private int shutdownGraceSeconds;
-
-  /**
-   * How many times one target is asked when its reply is unusable (not JSON, K changed, cut off)
-   * before it counts as failed.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxReplyAttempts", defaultValue = "3")
-  private int maxReplyAttempts;
-
-  /**
-   * How many times a request is retried after a rate limit (429), a server error (5xx) or a
-   * network failure, with exponential backoff and jitter, honouring {@code Retry-After}.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxRetries", defaultValue = "6")
-  private int maxRetries;
-
-  /**
-   * Seconds to wait for a reply before the request counts as failed (and is retried).
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.timeout", defaultValue = "300")
-  private int timeoutSeconds;
 
   /**
    * The quality filters that keep a reflection out of {@code sft.jsonl} and {@code
@@ -370,19 +304,21 @@ public final class GenerateMojo extends AbstractReflectMojo {
         new ReflectPipeline(
             request,
             chatModel(),
-            new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
+            new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE))
+            .skipWhenUpToDate(!force);
     long started = System.nanoTime();
     Thread onCtrlC = ShutdownCancel.register(pipeline, Duration.ofSeconds(shutdownGraceSeconds), getLog());
     try {
       RunSummary summary = pipeline.run();
       logSummary(summary, request, System.nanoTime() - started);
-      getLog().info("Dataset written to " + outputDirectory);
+      getLog().info(
+          (summary.upToDate() ? "Dataset up to date in " : "Dataset written to ") + outputDirectory);
     } catch (ReflectFailureException e) {
       if (e.summary() != null) {
         logSummary(e.summary(), request, System.nanoTime() - started);
       }
       throw new MojoFailureException(e.getMessage(), e);
-    } catch (ClientConfigurationFailure e) {
+    } catch (ChatClientFactory.ConfigurationFailure e) {
       throw e.failure();
     } catch (InvalidChatException e) {
       throw new MojoFailureException(
@@ -400,28 +336,14 @@ public final class GenerateMojo extends AbstractReflectMojo {
   }
 
   private ReflectRequest request() throws MojoFailureException {
-    // Checked here, not left to the core, so that the message names the property to fix; a
-    // timeout of 0 would mean "wait forever" to OkHttp, and a negative retry count would only
-    // fail once the first request is due.
-    requireAtLeast("reflect.concurrency", concurrency, 1);
-    requireAtLeast("reflect.maxReplyAttempts", maxReplyAttempts, 1);
-    requireAtLeast("reflect.maxRetries", maxRetries, 0);
-    requireAtLeast("reflect.timeout", timeoutSeconds, 1);
+    requireRequestParameters();
     SftSelection sftSelection;
     try {
       sftSelection = SftSelection.parse(sft);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("reflect.sft: " + e.getMessage(), e);
     }
-    OfflineMode mode;
-    try {
-      mode = OfflineMode.parse(offline);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("reflect.offline: " + e.getMessage(), e);
-    }
-    if (mode == OfflineMode.OFF && session != null && session.isOffline()) {
-      mode = OfflineMode.STRICT;
-    }
+    OfflineMode mode = offlineMode();
     FilterSettings filterSettings;
     try {
       filterSettings =
@@ -558,71 +480,22 @@ public final class GenerateMojo extends AbstractReflectMojo {
 
   /**
    * The client, with its key and proxy, is built only if a request has to be sent: a cached or
-   * offline run needs no key, so a {@code reflect.serverId} that names no server in this machine's
-   * settings.xml does not fail it. Only the endpoint's syntax is checked up front.
+   * offline run needs no key (see {@link ChatClientFactory}). Retries show at debug level: the
+   * progress lines count them.
    */
   private Function<RequestGate, ChatModel> chatModel() throws MojoFailureException {
-    HttpUrl endpoint = HttpUrl.parse(baseUrl);
-    if (endpoint == null) {
-      throw new MojoFailureException(
-          "reflect.baseUrl: expected an http or https URL such as https://api.openai.com/v1, found '"
-              + baseUrl
-              + "'");
-    }
-    return gate -> {
-      String apiKey;
-      OkHttpClient http;
-      try {
-        apiKey =
-            ApiKeys.find(
-                serverId,
-                apiKeyEnvironmentVariable,
-                session == null ? null : session.getSettings(),
-                settingsDecrypter,
-                System.getenv());
-        http =
-            HttpProxies.configure(
-                new OkHttpClient.Builder(),
-                endpoint,
-                session == null ? null : session.getSettings(),
-                settingsDecrypter);
-      } catch (MojoFailureException e) {
-        throw new ClientConfigurationFailure(e);
-      }
-      if (apiKey == null && "api.openai.com".equals(endpoint.host())) {
-        getLog()
-            .warn(
-                "No API key: set the environment variable "
-                    + apiKeyEnvironmentVariable
-                    + " or reflect.serverId (a settings.xml <server>)");
-      }
-      return OpenAiChatClient.builder()
-          .baseUrl(baseUrl)
-          .apiKey(apiKey)
-          .httpClient(http)
-          .readTimeout(Duration.ofSeconds(timeoutSeconds))
-          .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
-          .requestGate(gate)
-          .maxConcurrentRequests(concurrency)
-          .retryListener(
-              (attempt, reason, delay) ->
-                  getLog()
-                      .debug(
-                          "Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): "
-                              + reason))
-          .build();
-    };
-  }
-
-  /** Carries a configuration failure out of the lazily built client, to be rethrown as it was. */
-  private static final class ClientConfigurationFailure extends RuntimeException {
-    ClientConfigurationFailure(MojoFailureException failure) {
-      super(failure.getMessage(), failure);
-    }
-
-    MojoFailureException failure() {
-      return (MojoFailureException) getCause();
-    }
+    ChatClientFactory clients =
+        chatClients(
+            "reflect.baseUrl",
+            baseUrl,
+            serverId,
+            settingsDecrypter,
+            (attempt, reason, delay) ->
+                getLog()
+                    .debug(
+                        "Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): "
+                            + reason));
+    return clients::create;
   }
 
   private void logSummary(RunSummary s, ReflectRequest request, long elapsedNanos) {

@@ -11,6 +11,8 @@ import io.github.selfreflect.reflect.pipeline.TargetRef;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -19,10 +21,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Tells what {@code reflect:generate} would do, and what it would cost, without sending a request
- * or writing a file: conversations, targets, how many are cached, how many it would reflect,
- * unreadable chat records and cache lines, and the estimated prompt tokens of the missing targets
- * (counted with OpenAI's tokenizer for OpenAI models, approximated as 4 characters a token for
- * others). Unreadable chat records are counted, not fatal.
+ * or writing a file: conversations, targets, how many are cached, how many it would reflect, how
+ * many it would skip as too long for {@code reflect.maxPromptTokens}, unreadable chat records and
+ * cache lines, and the estimated prompt tokens of the missing targets (counted with OpenAI's
+ * tokenizer for OpenAI models, approximated as 4 characters a token for others). Unreadable
+ * chat records are counted, not fatal. Sending nothing, it ignores the endpoint parameters it
+ * shares with {@code reflect:generate} ({@code reflect.baseUrl}, {@code reflect.serverId}, {@code
+ * reflect.concurrency}, ...).
  *
  * @since 0.1.0
  */
@@ -84,29 +89,40 @@ public final class StatusMojo extends AbstractReflectMojo {
   }
 
   private void log(StatusReport r) {
-    getLog().info("Conversations:       " + r.conversations());
-    getLog().info("Targets:             " + r.targets());
-    getLog().info("Cached:              " + r.cached());
-    getLog().info("To reflect:          " + r.toReflect());
-    getLog().info("Invalid records:     " + r.invalidRecords());
-    getLog().info(
+    text(r).forEach(getLog()::info);
+  }
+
+  /** The figures as log lines, in the order and with the names of the JSON fields. */
+  static List<String> text(StatusReport r) {
+    List<String> lines = new ArrayList<>();
+    lines.add("Conversations:       " + r.conversations());
+    lines.add("Targets:             " + r.targets());
+    lines.add("Cached:              " + r.cached());
+    lines.add("To reflect:          " + r.toReflect());
+    lines.add(
+        "Too long:            "
+            + r.tooLong()
+            + (r.tooLong() > 0 ? " (over reflect.maxPromptTokens: skipped, not paid for)" : ""));
+    lines.add("Invalid records:     " + r.invalidRecords());
+    lines.add(
         "Invalid cache lines: "
             + r.invalidCacheLines()
             + (r.duplicateCacheLines() > 0
                 ? " (and " + r.duplicateCacheLines() + " duplicates: reflect:compact removes them)"
                 : ""));
-    getLog().info(
+    lines.add(
         "Prompt tokens to pay: "
             + r.promptTokens()
             + (r.exactTokens() ? " (tokenizer " : " (estimate, ")
             + r.tokenizer()
             + ")");
     for (TargetRef ref : r.missing()) {
-      getLog().info("  missing: " + ref);
+      lines.add("  missing: " + ref);
     }
     if (r.toReflect() > r.missing().size()) {
-      getLog().info("  ... and " + (r.toReflect() - r.missing().size()) + " more");
+      lines.add("  ... and " + (r.toReflect() - r.missing().size()) + " more");
     }
+    return lines;
   }
 
   static String json(StatusReport r) {
@@ -118,6 +134,7 @@ public final class StatusMojo extends AbstractReflectMojo {
       json.writeNumberField("targets", r.targets());
       json.writeNumberField("cached", r.cached());
       json.writeNumberField("toReflect", r.toReflect());
+      json.writeNumberField("tooLong", r.tooLong());
       json.writeNumberField("invalidRecords", r.invalidRecords());
       json.writeNumberField("invalidCacheLines", r.invalidCacheLines());
       json.writeNumberField("duplicateCacheLines", r.duplicateCacheLines());

@@ -1,8 +1,6 @@
 package io.github.selfreflect.reflect.maven;
 
-import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
@@ -40,9 +38,12 @@ public final class CtrlCRun {
 
   static ReflectPipeline pipeline(String baseUrl, Path root, ReflectListener listener) {
     ReflectRequest request =
-        new ReflectRequest(root.resolve("chats"), root.resolve("out"), root.resolve("cache"),
-            PromptTemplates.byId("seed"), "fake-model", SamplingParameters.DEFAULTS,
-            OfflineMode.OFF, true, CONCURRENCY, 3, "test");
+        ReflectRequest.builder(
+                root.resolve("chats"), root.resolve("out"), root.resolve("cache"),
+                PromptTemplates.byId("seed"), "fake-model")
+            .concurrency(CONCURRENCY)
+            .generatorVersion("test")
+            .build();
     return new ReflectPipeline(
         request,
         gate -> OpenAiChatClient.builder().baseUrl(baseUrl).requestGate(gate)

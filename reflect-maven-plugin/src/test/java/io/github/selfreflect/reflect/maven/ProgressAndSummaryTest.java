@@ -48,7 +48,7 @@ class ProgressAndSummaryTest {
   void theSummaryIsOneCompactBlock() {
     RunSummary summary =
         new RunSummary(4, 5, 1, 3, 1, 0, 0, 7, new Usage(4_000, 1_000, 600), List.of(),
-            List.of(), 3, 2, new Usage(5_000, 1_000, 700));
+            List.of(), 3, 2, new Usage(5_000, 1_000, 700), 0, false);
     assertEquals(
         List.of(
             "Reflect: 4 conversations, 5 targets: 1 cached, 3 reflected, 1 failed, 0 skipped;"

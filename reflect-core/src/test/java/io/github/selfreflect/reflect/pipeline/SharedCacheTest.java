@@ -1,0 +1,159 @@
+package io.github.selfreflect.reflect.pipeline;
+
+import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.selfreflect.reflect.cache.CacheEntry;
+import io.github.selfreflect.reflect.cache.JsonlReflectionCache;
+import io.github.selfreflect.reflect.prompt.hindsight.HindsightTemplate;
+import io.github.selfreflect.reflect.testing.FakeLlmServer;
+import io.github.selfreflect.reflect.testing.HindsightPrompt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run whose cache directory another build writes to while it runs (two CI jobs, {@code mvn -T},
+ * a developer and an IDE): what the other build stores before a request leaves is not paid for
+ * again. The other build is a second {@link JsonlReflectionCache} on the same directory, which is
+ * what another process is to this one (CacheAcrossProcessesTest pins that the file itself works
+ * across real processes).
+ */
+class SharedCacheTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void targetsAnotherBuildStoresDuringTheRunAreNotSentAndCountAsCached() throws Exception {
+    List<String> ks = PipelineFixture.ks(4);
+    // The replies the other build will store, made by a run of its own.
+    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), 4);
+    try (FakeLlmServer server = new FakeLlmServer().start()) {
+      other.pipeline(server, 1, RunLimits.DEFAULT).run();
+    }
+    List<CacheEntry> others = new ArrayList<>();
+    for (String k : ks.subList(1, 4)) {
+      others.add(entryFor(other.cache(), k));
+    }
+
+    // One request at a time, and a read-ahead of two: while the first target's request is
+    // answered, the second waits in the queue, the third is read (found missing) and waits for a
+    // place in it, and the fourth is not read yet. The other build stores all three right then.
+    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 4);
+    try (FakeLlmServer server =
+        new FakeLlmServer(
+                body -> {
+                  String k = FakeLlmServer.extractK(body).orElseThrow();
+                  if (k.equals(ks.get(0))) {
+                    // The reader reaches the third target within microseconds of handing the
+                    // first to the pool; the pause only makes sure it has before the store.
+                    pause(200);
+                    others.forEach(entry -> store(mine.cache(), entry));
+                  }
+                  return FakeLlmServer.seedReply(k);
+                })
+            .start()) {
+      RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
+
+      assertEquals(Map.of(ks.get(0), 1), server.countsByK(), "the stored targets were not sent");
+      assertEquals(1, summary.requests());
+      // The summary (and the manifest) say what this run paid for, and what it found.
+      assertEquals(1, summary.reflected());
+      assertEquals(3, summary.cached());
+      assertEquals(0, summary.failed());
+      assertEquals(0, summary.skipped());
+    }
+    assertEquals(List.of(), mine.warnings);
+    // The dataset is the one a build that paid for every target would write.
+    assertArrayEquals(other.output("sft.jsonl"), mine.output("sft.jsonl"));
+    assertArrayEquals(other.output("reflections.jsonl"), mine.output("reflections.jsonl"));
+    assertEquals(4, mine.cachedLines(), "one record per target");
+  }
+
+  @Test
+  void aGroupedRequestLeavesOutTheTargetsAnotherBuildStoredMeanwhile() throws Exception {
+    String first = record(null, "q0", "a1", "q2", "a3", "q4");
+    String second = record(null, "r0", "b1", "r2", "b3", "r4");
+    ChatRepo other = new ChatRepo(tmp.resolve("other")).chat("chats.jsonl", first, second);
+    try (FakeLlmServer fake = new FakeLlmServer().start()) {
+      other.run(fake, other.sequential(new HindsightTemplate()), r -> r);
+    }
+    CacheEntry r0 = entryFor(other.root.resolve("cache"), "r0");
+
+    // The first conversation's request is answered while the second's waits, read and claimed;
+    // the other build stores one of its two targets meanwhile.
+    ChatRepo mine = new ChatRepo(tmp.resolve("mine")).chat("chats.jsonl", first, second);
+    try (FakeLlmServer fake =
+        new FakeLlmServer(
+                body -> {
+                  HindsightPrompt prompt = HindsightPrompt.of(body);
+                  if (prompt.question(prompt.targets().get(0)).equals("q0")) {
+                    pause(200);
+                    store(mine.root.resolve("cache"), r0);
+                  }
+                  return prompt.reply();
+                })
+            .start()) {
+      RunSummary summary = mine.run(fake, mine.sequential(new HindsightTemplate()), r -> r);
+
+      List<List<Integer>> asked = new ArrayList<>();
+      fake.calls().forEach(c -> asked.add(c.hindsight().targets()));
+      assertEquals(List.of(List.of(1, 3), List.of(3)), asked, "r0's turn 1 is not asked again");
+      assertEquals(0, fake.countFor("r0"));
+      assertEquals(3, summary.reflected());
+      assertEquals(1, summary.cached());
+    }
+    assertEquals(List.of(), mine.warnings);
+    assertEquals(other.lines("sft.jsonl"), mine.lines("sft.jsonl"));
+  }
+
+  @Test
+  void aRunOnACacheNobodyElseWritesSendsEveryTargetOnce() throws Exception {
+    // The check before each request must not skip what this run itself has not stored yet.
+    PipelineFixture fixture = new PipelineFixture(tmp, 12);
+    try (FakeLlmServer server = new FakeLlmServer().start()) {
+      RunSummary summary = fixture.pipeline(server, 3, RunLimits.DEFAULT).run();
+      assertEquals(12, summary.reflected());
+      assertEquals(12, server.requestCount());
+      assertTrue(server.countsByK().values().stream().allMatch(n -> n == 1), server.countsByK()::toString);
+    }
+  }
+
+  /** The entry of the target whose user message is {@code k} (the fake's answer names it). */
+  private static CacheEntry entryFor(Path cacheDir, String k) throws IOException {
+    List<CacheEntry> found = new ArrayList<>();
+    try (JsonlReflectionCache cache = JsonlReflectionCache.open(cacheDir, w -> {})) {
+      cache.forEachEntry(
+          e -> {
+            if (e.reflection().answer().equals(FakeLlmServer.answerFor(k))) {
+              found.add(e);
+            }
+          });
+    }
+    assertEquals(1, found.size(), () -> "entries for " + k + ": " + found);
+    return found.get(0);
+  }
+
+  private static void store(Path cacheDir, CacheEntry entry) {
+    try (JsonlReflectionCache cache = JsonlReflectionCache.open(cacheDir, w -> {})) {
+      cache.put(entry);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
