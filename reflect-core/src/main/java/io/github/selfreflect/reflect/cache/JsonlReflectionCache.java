@@ -84,7 +84,8 @@ import java.util.regex.Pattern;
  * length), about 40 bytes per entry; {@link #get} reads and parses the one line it needs with a
  * positional read. A million entries cost tens of megabytes, not the size of the file. Indexing
  * checks each line's sum and reads its key from its place, without parsing the rest of the
- * line: loading is linear in the file's size, and a lookup is a hash probe and one read.
+ * line: loading is linear in the file's size, and a lookup is a hash probe and one read. A large
+ * file's second half is checked on a second thread meanwhile ({@link CheckedLines}).
  */
 public final class JsonlReflectionCache implements ReflectionCache {
 
