@@ -150,7 +150,12 @@ record BuildState(
     } catch (JsonProcessingException e) {
       throw new IOException("cannot write " + file + ": " + e.getOriginalMessage(), e);
     }
-    AtomicFiles.moveIntoPlace(partial, file);
+    try {
+      AtomicFiles.moveIntoPlace(partial, file);
+    } catch (IOException e) {
+      Files.deleteIfExists(partial);
+      throw e;
+    }
   }
 
   /**

@@ -114,10 +114,20 @@ public final class ReflectPipeline {
         listener.info("Building the dataset: " + verdict.staleBecause());
       }
       // Until this build completes, nothing vouches for the files in the output directory.
-      BuildState.clear(request.outputDirectory());
+      try {
+        BuildState.clear(request.outputDirectory());
+      } catch (IOException e) {
+        // Harmless: the files this build writes get new times, so the old record no longer matches.
+        listener.warn("Cannot remove the record of the last build: " + e);
+      }
       RunSummary summary = runOnce();
       if (summary.complete()) {
-        UpToDateCheck.capture(request, summary).write(request.outputDirectory());
+        try {
+          UpToDateCheck.capture(request, summary).write(request.outputDirectory());
+        } catch (IOException e) {
+          // The dataset is complete and written; without the record the next build rebuilds it.
+          listener.warn("Cannot record this build for the next build's up-to-date check: " + e);
+        }
       }
       return summary;
     } finally {

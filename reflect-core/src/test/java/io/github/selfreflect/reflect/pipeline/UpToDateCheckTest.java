@@ -249,6 +249,40 @@ class UpToDateCheckTest {
   }
 
   @Test
+  void aRecordThatCannotBeWrittenCostsTheNextBuildARebuildNotThisBuild() throws Exception {
+    // A folder where the record goes: it can be neither removed nor replaced.
+    Path blocked = BuildState.file(fixture.output());
+    Files.createDirectories(blocked.resolve("in-the-way"));
+    List<String> warnings = new ArrayList<>();
+    ReflectListener listener =
+        new ReflectListener() {
+          @Override
+          public void info(String message) {}
+
+          @Override
+          public void warn(String message) {
+            warnings.add(message);
+          }
+        };
+    RunSummary summary =
+        new ReflectPipeline(
+                request(),
+                gate -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).requestGate(gate).build(),
+                listener)
+            .skipWhenUpToDate(true)
+            .run();
+
+    assertEquals(TARGETS, summary.reflected(), "the build itself succeeds");
+    assertTrue(Files.isRegularFile(fixture.output().resolve("manifest.json")));
+    assertTrue(warnings.stream().anyMatch(w -> w.startsWith("Cannot record this build")), warnings.toString());
+    try (Stream<Path> beside = Files.list(blocked.getParent())) {
+      assertEquals(
+          List.of(), beside.filter(p -> p.toString().endsWith(".partial")).toList(), "no partial left");
+    }
+    assertFalse(build().upToDate(), "no record, so the next build runs");
+  }
+
+  @Test
   void withoutTheCheckEveryBuildWritesItsFilesAgain() throws Exception {
     build(request(), false);
     ageOutputs();
