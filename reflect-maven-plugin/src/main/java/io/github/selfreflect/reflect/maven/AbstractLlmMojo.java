@@ -117,7 +117,12 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected int maxRetries;
 
   /**
-   * Seconds to wait for a reply before the request counts as failed (and is retried).
+   * Seconds one attempt of a request may take as a whole, from connecting to the last byte of the
+   * reply, however the reply arrives (all at once after a silence, or trickling in). An attempt
+   * that takes longer is abandoned and counts as failed, and is retried (see {@code
+   * reflect.maxRetries}), each retry with the same bound; the waits between retries and for the
+   * rate limit are not counted. Without streaming a server sends nothing until the whole reply is
+   * written, so allow for the slowest reply of the model.
    *
    * @since 0.1.0
    */

@@ -147,7 +147,7 @@ final class ChatClientFactory {
         .baseUrl(baseUrl)
         .apiKey(apiKey)
         .httpClient(http)
-        .readTimeout(timeout)
+        .attemptTimeout(timeout)
         .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
         .requestGate(gate)
         .maxConcurrentRequests(concurrency)

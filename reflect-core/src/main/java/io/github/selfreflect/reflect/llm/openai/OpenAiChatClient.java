@@ -469,6 +469,23 @@ public final class OpenAiChatClient implements ChatModel {
       return this;
     }
 
+    /**
+     * The one timeout a user sets: how long one attempt may take, from connecting to the last
+     * byte of the reply, whether the server is silent or trickles the reply out. It sets {@link
+     * #callTimeout} and {@link #readTimeout} both; a read timeout longer than the call's would
+     * never fire, and a call timeout left at its default would cut off a longer wait the user
+     * asked for. Retries each get their own; the waits between them are not counted.
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      Duration t = nonNegative(timeout, "attemptTimeout");
+      if (t.isZero()) {
+        throw new IllegalArgumentException("attemptTimeout must be positive");
+      }
+      this.callTimeout = t;
+      this.readTimeout = t;
+      return this;
+    }
+
     /** Default {@link RetryPolicy#DEFAULT}. */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
