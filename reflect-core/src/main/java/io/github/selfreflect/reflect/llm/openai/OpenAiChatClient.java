@@ -15,6 +15,8 @@ import io.github.selfreflect.reflect.llm.TokenEstimate;
 import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +55,8 @@ import okhttp3.Response;
  * <p>Exception messages and retry reasons never contain the API key, even when a server echoes the
  * {@code Authorization} header into its error body: the key is replaced by {@value #REDACTED}. They
  * do name the endpoint and the server's words, so they belong in a build log; each exception's
- * {@link LlmFailure} says what may be published.
+ * {@link LlmFailure} says what may be published. A key is never sent in cleartext beyond this
+ * machine: with plain http to another host the builder refuses it.
  *
  * <p>Every attempt, retries included, passes through the {@link RequestGate} given to the builder:
  * the run's shared rate limiter, counters and budgets. The gate is told each attempt's status,
@@ -107,6 +110,12 @@ public final class OpenAiChatClient implements ChatModel {
         "POST " + endpoint.newBuilder().username("").password("").build();
     this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
+    if (apiKey != null && KeyTransport.exposesKey(endpoint, proxyHost(base))) {
+      throw new IllegalArgumentException(
+          "Refusing to send an API key over plain http to " + endpoint.host()
+              + (proxyHost(base) == null ? "" : " through the proxy " + proxyHost(base))
+              + ", which is not this machine: use https, or no key");
+    }
     OkHttpClient.Builder http =
         base.newBuilder()
             .connectTimeout(b.connectTimeout)
@@ -292,6 +301,16 @@ public final class OpenAiChatClient implements ChatModel {
         || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
   }
 
+  /** The host of the client's HTTP proxy, or null when it connects directly. */
+  private static String proxyHost(OkHttpClient client) {
+    Proxy proxy = client.proxy();
+    if (proxy == null || proxy.type() == Proxy.Type.DIRECT
+        || !(proxy.address() instanceof InetSocketAddress address)) {
+      return null;
+    }
+    return address.getHostString();
+  }
+
   private static String describe(IOException e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
@@ -438,7 +457,8 @@ public final class OpenAiChatClient implements ChatModel {
 
     /**
      * The key sent as {@code Authorization: Bearer}; null or blank sends no such header, which is
-     * what Ollama, vLLM and llama.cpp expect by default.
+     * what Ollama, vLLM and llama.cpp expect by default. A key goes over https, or over plain http
+     * to this machine only: {@link #build} refuses any other endpoint (see {@link KeyTransport}).
      */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey;
@@ -560,7 +580,8 @@ public final class OpenAiChatClient implements ChatModel {
     }
 
     /**
-     * @throws IllegalArgumentException when the base URL is missing or not an http(s) URL
+     * @throws IllegalArgumentException when the base URL is missing or not an http(s) URL, or
+     *     when an API key would go over plain http to another machine (see {@link KeyTransport})
      */
     public OpenAiChatClient build() {
       if (baseUrl == null) {
