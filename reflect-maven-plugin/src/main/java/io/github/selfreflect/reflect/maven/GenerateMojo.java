@@ -438,14 +438,19 @@ public final class GenerateMojo extends AbstractReflectMojo {
       throw new MojoFailureException(
           "reflect.baselineMaxBytes must be at least 1, found " + baselineMaxBytes);
     }
-    Optional<BaselineResolver.Resolved> resolved =
+    BaselineResolver resolver =
         new BaselineResolver(
-                repositorySystem,
-                session.getRepositorySession(),
-                project.getRemoteProjectRepositories())
-            .resolve(project.getGroupId(), project.getArtifactId(), baseline.strip(), project.getVersion());
+            repositorySystem,
+            session.getRepositorySession(),
+            BaselineResolver.releaseSources(repositorySystem, session.getRepositorySession(), project));
+    Optional<BaselineResolver.Resolved> resolved =
+        resolver.resolve(project.getGroupId(), project.getArtifactId(), baseline.strip(), project.getVersion());
     if (resolved.isEmpty()) {
-      getLog().info("reflect.baseline=LATEST: no earlier release found; starting from the cache as it is");
+      // A first release has none; anything else is a repository setup that pays for everything.
+      getLog().warn(
+          "reflect.baseline=LATEST: no earlier release of " + project.getGroupId() + ":"
+              + project.getArtifactId() + " in " + resolver.searched()
+              + "; starting from the cache as it is");
       return;
     }
     try {
