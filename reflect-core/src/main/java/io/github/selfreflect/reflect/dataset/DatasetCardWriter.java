@@ -280,8 +280,10 @@ public final class DatasetCardWriter {
 
   private static String describe(String fileName) {
     return switch (fileName) {
+      // The weights matter to whoever trains on the file: said where the Hub shows it.
       case DatasetWriter.SFT -> "conversations ending in the improved answer (OpenAI / TRL"
-          + " `messages`)";
+          + " `messages`); only that answer is training data (`weight` 1), the answers in the"
+          + " history are context (`weight` 0)";
       case DatasetWriter.PREFERENCE -> "prompt, chosen (new) and rejected (original) answer (TRL"
           + " conversational preference)";
       case DatasetWriter.REFLECTIONS -> "every reflection: question, original answer, critique,"
