@@ -287,7 +287,7 @@ public final class DatasetCardWriter {
       case DatasetWriter.PREFERENCE -> "prompt, chosen (new) and rejected (original) answer (TRL"
           + " conversational preference)";
       case DatasetWriter.REFLECTIONS -> "every reflection: question, original answer, critique,"
-          + " new answer, verdict";
+          + " new answer, verdict, evidence";
       case DatasetWriter.FAILURES -> "targets without a usable reflection, and why";
       case "report.html" -> "a page for people: every target's answers side by side, searchable"
           + " (opens from disk)";

@@ -67,7 +67,6 @@ final class DatasetJson {
   private static final byte[] VERDICT = JsonLine.ascii(",\"verdict\":");
   private static final byte[] EVIDENCE = JsonLine.ascii(",\"evidence\":[");
   private static final byte[] EVIDENCE_END_MODEL = JsonLine.ascii("],\"model\":");
-  private static final byte[] MODEL = JsonLine.ascii(",\"model\":");
   private static final byte[] TEMPLATE = JsonLine.ascii(",\"template\":");
   private static final byte[] KEY = JsonLine.ascii(",\"key\":");
   private static final byte[] NO_FILTER = JsonLine.ascii(",\"filter\":null}");
@@ -162,18 +161,14 @@ final class DatasetJson {
             .add(ANSWER)
             .add(answer)
             .add(VERDICT)
-            .add(pieces.literal(entry.reflection().verdict().wireName()));
+            .add(pieces.literal(entry.reflection().verdict().wireName()))
+            .add(EVIDENCE); // always there, [] when the reply named no turns
     List<Integer> evidence = entry.reflection().evidence();
-    if (evidence.isEmpty()) {
-      line.add(MODEL);
-    } else {
-      line.add(EVIDENCE);
-      for (int i = 0; i < evidence.size(); i++) {
-        line.add(JsonLine.ascii((i > 0 ? "," : "") + evidence.get(i)));
-      }
-      line.add(EVIDENCE_END_MODEL);
+    for (int i = 0; i < evidence.size(); i++) {
+      line.add(JsonLine.ascii((i > 0 ? "," : "") + evidence.get(i)));
     }
-    line.add(pieces.literal(entry.model()))
+    line.add(EVIDENCE_END_MODEL)
+        .add(pieces.literal(entry.model()))
         .add(TEMPLATE)
         .add(pieces.literal(entry.template()))
         .add(KEY)
@@ -219,8 +214,10 @@ final class DatasetJson {
   }
 
   /**
-   * {@code reflections.jsonl}: everything about one target, for people and reports. {@code filter}
-   * is null for a target that reached the training files, else {@code {"reason","detail"}}.
+   * {@code reflections.jsonl}: everything about one target, for people and reports. Every row has
+   * every key: {@code evidence} is {@code []} when the reply named no turns (the seed template
+   * never asks), {@code filter} is null for a target that reached the training files, else {@code
+   * {"reason","detail"}}.
    */
   static byte[] reflection(Target target, CacheEntry entry, Exclusion exclusion) {
     return object(
@@ -231,13 +228,11 @@ final class DatasetJson {
           json.writeStringField("critique", entry.reflection().critique());
           json.writeStringField("answer", entry.reflection().answer());
           json.writeStringField("verdict", entry.reflection().verdict().wireName());
-          if (!entry.reflection().evidence().isEmpty()) {
-            json.writeArrayFieldStart("evidence");
-            for (int turn : entry.reflection().evidence()) {
-              json.writeNumber(turn);
-            }
-            json.writeEndArray();
+          json.writeArrayFieldStart("evidence");
+          for (int turn : entry.reflection().evidence()) {
+            json.writeNumber(turn);
           }
+          json.writeEndArray();
           json.writeStringField("model", entry.model());
           json.writeStringField("template", entry.template());
           json.writeStringField("key", entry.key());

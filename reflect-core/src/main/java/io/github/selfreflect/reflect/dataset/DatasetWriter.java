@@ -30,9 +30,10 @@ import java.util.Set;
  *       "rejected":[original answer]}} for {@code REVISE} targets only: TRL's conversational
  *       preference format (DPO and friends).
  *   <li>{@value #REFLECTIONS}: one full record per target ({@code source, conversation, turn,
- *       question, original, critique, answer, verdict, model, template, key, filter}), for people,
- *       reports and audits; {@code filter} is null, or {@code {reason, detail}} for a target a
- *       quality filter left out of the two files above.
+ *       question, original, critique, answer, verdict, evidence, model, template, key, filter},
+ *       every key in every row), for people, reports and audits; {@code evidence} is {@code []}
+ *       when the reply named no turns, {@code filter} is null, or {@code {reason, detail}} for a
+ *       target a quality filter left out of the two files above.
  *   <li>{@value #FAILURES}: {@code {source, conversation, turn, reason}} per target that has no
  *       reflection. Always written, empty when nothing failed, so that every build yields the
  *       same set of files and the manifest's file list does not depend on luck.

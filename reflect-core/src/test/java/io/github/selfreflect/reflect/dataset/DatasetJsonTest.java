@@ -111,6 +111,7 @@ class DatasetJsonTest {
     assertEquals(
         new String(reflection, UTF_8),
         new String(DatasetJson.reflection(target, entry, exclusion, newAnswer, pieces).toBytes(), UTF_8));
+    assertEquals(entry.reflection().evidence(), evidence(reflection));
   }
 
   /**
@@ -137,6 +138,14 @@ class DatasetJsonTest {
     assertEquals(answer, last.get("content").asText());
     assertEquals(1, last.get("weight").intValue(), last.toString());
     assertEquals(List.of("role", "content", "weight"), fieldNames(last));
+  }
+
+  private static List<Integer> evidence(byte[] reflection) {
+    JsonNode evidence = read(reflection).get("evidence");
+    assertTrue(evidence != null && evidence.isArray(), "evidence is always an array");
+    List<Integer> turns = new ArrayList<>();
+    evidence.forEach(turn -> turns.add(turn.intValue()));
+    return turns;
   }
 
   private static List<String> fieldNames(JsonNode node) {
@@ -210,6 +219,19 @@ class DatasetJsonTest {
     assertEquals(new String(DatasetJson.preference(last, "Bye!", "You're welcome."), UTF_8), pair);
     assertTrue(pair.contains("{\"role\":\"assistant\",\"content\":\"5\"},"), pair);
     assertFalse(pair.contains("weight"), pair);
+  }
+
+  @Test
+  void reflectionsAlwaysHaveEvidenceAnEmptyListWhenNoTurnsWereNamed() {
+    RecordPieces pieces = new RecordPieces();
+    Target target = Targets.of(TRICKY).get(0);
+    CacheEntry entry = entry(new Reflection("c", "a", Verdict.REVISE), "m");
+    assertEquals(List.of(), entry.reflection().evidence());
+    String generated = new String(DatasetJson.reflection(target, entry, null), UTF_8);
+    assertTrue(generated.contains(",\"verdict\":\"revise\",\"evidence\":[],\"model\":\"m\","), generated);
+    assertEquals(
+        generated,
+        new String(DatasetJson.reflection(target, entry, null, pieces.literal("a"), pieces).toBytes(), UTF_8));
   }
 
   /** A tool call of the random conversations: its id and arguments need escaping too. */

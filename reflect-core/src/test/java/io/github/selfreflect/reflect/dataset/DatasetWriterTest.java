@@ -148,12 +148,12 @@ class DatasetWriterTest {
     assertEquals(
         "{\"source\":\"shop/tools.jsonl\",\"conversation\":\"conv-1\",\"turn\":6,"
             + "\"question\":\"And times 3?\",\"original\":\"7.\",\"critique\":\"3 × 4 is 12, not 7.\","
-            + "\"answer\":\"(2 + 2) × 3 = 12.\",\"verdict\":\"revise\",\"model\":\"gpt-4o\","
+            + "\"answer\":\"(2 + 2) × 3 = 12.\",\"verdict\":\"revise\",\"evidence\":[],\"model\":\"gpt-4o\","
             + "\"template\":\"seed\",\"key\":\"key-conv-1-6\",\"filter\":null}\n"
             + "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
             + "\"question\":\"Capital of France?\",\"original\":\"Paris.\","
             + "\"critique\":\"Correct and brief.\",\"answer\":\"\",\"verdict\":\"keep\","
-            + "\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\",\"filter\":null}\n",
+            + "\"evidence\":[],\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\",\"filter\":null}\n",
         read("reflections.jsonl"));
     assertEquals(
         "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
