@@ -3,6 +3,9 @@ package io.github.selfreflect.reflect.pipeline;
 import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.selfreflect.reflect.cache.CacheEntry;
@@ -16,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +82,105 @@ class SharedCacheTest {
     assertEquals(4, mine.cachedLines(), "one record per target");
   }
 
+  /**
+   * The progress line counts what another build stores as cached, as the summary does, so that
+   * "to reflect" shrinks to the requests this run really sends and reaches 0 when the last one
+   * settles. Of six targets, the sixth is cached before the run starts; the other build stores the
+   * second and third while they wait in the queue (found right before their requests would leave)
+   * and the fourth before it is read (found when read); the first and the fifth are this run's. A
+   * heartbeat is heard while the fifth, the last request, is in flight.
+   */
+  @Test
+  void progressCountsTargetsAnotherBuildStoredAsCachedSoNothingIsLeftToGo() throws Exception {
+    List<String> ks = PipelineFixture.ks(6);
+    List<CacheEntry> entries = othersEntries(List.of(ks.get(1), ks.get(2), ks.get(3), ks.get(5)), 6);
+    List<CacheEntry> others = entries.subList(0, 3);
+
+    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 6);
+    store(mine.cache(), entries.get(3)); // cached all along: not what another build stored meanwhile
+    AtomicReference<RunProgress> heardInFlight = new AtomicReference<>();
+    try (FakeLlmServer server =
+        new FakeLlmServer(
+                body -> {
+                  String k = FakeLlmServer.extractK(body).orElseThrow();
+                  if (k.equals(ks.get(0))) {
+                    pause(200); // as above: the reader reaches the third target first
+                    others.forEach(entry -> store(mine.cache(), entry));
+                  } else if (k.equals(ks.get(4))) {
+                    heardInFlight.set(nextProgress(mine));
+                  }
+                  return FakeLlmServer.seedReply(k);
+                })
+            .start()) {
+      RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
+
+      assertEquals(Map.of(ks.get(0), 1, ks.get(4), 1), server.countsByK());
+      assertEquals(2, summary.reflected(), "this run reflected the first and the fifth");
+      assertEquals(4, summary.cached());
+
+      RunProgress inFlight = heardInFlight.get();
+      assertNotNull(inFlight, "a heartbeat while the last request was in flight");
+      assertEquals(4, inFlight.cached(), "one cached all along, three stored meanwhile: " + inFlight);
+      assertEquals(2, inFlight.toReflect(), "the two targets this run sends: " + inFlight);
+      assertEquals(1, inFlight.reflected(), inFlight::toString);
+      assertEquals(1, inFlight.remaining(), "the one request in flight is all that is left");
+      assertEquals(5, inFlight.done(), inFlight::toString);
+
+      RunProgress last = mine.progress.get(mine.progress.size() - 1);
+      assertEquals(0, last.remaining(), last::toString);
+      assertEquals(6, last.done(), last::toString);
+      assertEquals(100, last.percent(), last::toString);
+      assertEquals(summary.cached(), last.cached(), "the last line and the summary agree");
+      assertEquals(summary.reflected(), last.reflected(), "the last line and the summary agree");
+      assertEquals(server.requestCount(), last.toReflect(), "no more to reflect than was sent");
+    }
+    assertNoLineGoesBack(mine.progress);
+    assertEquals(List.of(), mine.warnings);
+  }
+
+  /**
+   * A run stopped by its budget says how many targets remain: not those another build stored
+   * meanwhile, which are cached, only those nobody has reflected. Its summary counts them so.
+   */
+  @Test
+  void aBudgetStopLeavesOnlyTheTargetsNobodyReflected() throws Exception {
+    List<String> ks = PipelineFixture.ks(5);
+    List<CacheEntry> others = othersEntries(ks.subList(1, 4), 5);
+
+    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 5);
+    try (FakeLlmServer server =
+        new FakeLlmServer(
+                body -> {
+                  String k = FakeLlmServer.extractK(body).orElseThrow();
+                  if (k.equals(ks.get(0))) {
+                    pause(200);
+                    others.forEach(entry -> store(mine.cache(), entry));
+                  }
+                  return FakeLlmServer.seedReply(k);
+                })
+            .start()) {
+      ReflectFailureException e =
+          assertThrows(
+              ReflectFailureException.class,
+              () ->
+                  mine.pipeline(server, 1, BudgetsAndFailuresTest.limits(1, 0, BudgetAction.FAIL, "0"))
+                      .run());
+
+      assertEquals(1, server.requestCount(), "the budget of one request, spent on the first");
+      assertTrue(
+          e.getMessage().startsWith("Budget reached (reflect.maxRequests=1 reached): 1 of 5"
+              + " targets remain"),
+          e.getMessage());
+      assertEquals(3, e.summary().cached());
+      assertEquals(1, e.summary().reflected());
+      assertEquals(1, e.summary().skipped());
+      RunProgress last = mine.progress.get(mine.progress.size() - 1);
+      assertEquals(1, last.remaining(), "the fifth target, unsent: " + last);
+      assertEquals(4, last.done(), last::toString);
+    }
+    assertNoLineGoesBack(mine.progress);
+  }
+
   @Test
   void aGroupedRequestLeavesOutTheTargetsAnotherBuildStoredMeanwhile() throws Exception {
     String first = record(null, "q0", "a1", "q2", "a3", "q4");
@@ -123,6 +227,47 @@ class SharedCacheTest {
       assertEquals(12, summary.reflected());
       assertEquals(12, server.requestCount());
       assertTrue(server.countsByK().values().stream().allMatch(n -> n == 1), server.countsByK()::toString);
+    }
+  }
+
+  /** The entries another build made for the given Ks, in a corpus of {@code targets} of its own. */
+  private List<CacheEntry> othersEntries(List<String> ks, int targets) throws Exception {
+    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), targets);
+    try (FakeLlmServer server = new FakeLlmServer().start()) {
+      other.pipeline(server, 1, RunLimits.DEFAULT).run();
+    }
+    List<CacheEntry> entries = new ArrayList<>();
+    for (String k : ks) {
+      entries.add(entryFor(other.cache(), k));
+    }
+    return entries;
+  }
+
+  /**
+   * The next progress report the fixture hears (a heartbeat comes every second), or null after
+   * ten seconds.
+   */
+  private static RunProgress nextProgress(PipelineFixture fixture) {
+    int heard = fixture.progress.size();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fixture.progress.size() == heard && System.nanoTime() < deadline) {
+      pause(20);
+    }
+    return fixture.progress.size() > heard ? fixture.progress.get(heard) : null;
+  }
+
+  /**
+   * Progress only moves forward: what is left to reflect never grows back (a target found stored
+   * by another build is taken off once), and what is done never shrinks.
+   */
+  private static void assertNoLineGoesBack(List<RunProgress> lines) {
+    assertFalse(lines.isEmpty(), "the request pass reports at least once");
+    for (int i = 1; i < lines.size(); i++) {
+      RunProgress before = lines.get(i - 1);
+      RunProgress after = lines.get(i);
+      assertTrue(after.toReflect() <= before.toReflect(), before + " then " + after);
+      assertTrue(after.remaining() <= before.remaining(), before + " then " + after);
+      assertTrue(after.done() >= before.done(), before + " then " + after);
     }
   }
 
