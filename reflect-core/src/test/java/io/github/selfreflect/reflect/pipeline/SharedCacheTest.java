@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,33 +39,15 @@ class SharedCacheTest {
   @Test
   void targetsAnotherBuildStoresDuringTheRunAreNotSentAndCountAsCached() throws Exception {
     List<String> ks = PipelineFixture.ks(4);
-    // The replies the other build will store, made by a run of its own.
-    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), 4);
-    try (FakeLlmServer server = new FakeLlmServer().start()) {
-      other.pipeline(server, 1, RunLimits.DEFAULT).run();
-    }
-    List<CacheEntry> others = new ArrayList<>();
-    for (String k : ks.subList(1, 4)) {
-      others.add(entryFor(other.cache(), k));
-    }
+    PipelineFixture other = anotherBuild(4);
+    List<CacheEntry> others = entriesFor(other, ks.subList(1, 4));
 
     // One request at a time, and a read-ahead of two: while the first target's request is
     // answered, the second waits in the queue, the third is read (found missing) and waits for a
     // place in it, and the fourth is not read yet. The other build stores all three right then.
     PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 4);
     try (FakeLlmServer server =
-        new FakeLlmServer(
-                body -> {
-                  String k = FakeLlmServer.extractK(body).orElseThrow();
-                  if (k.equals(ks.get(0))) {
-                    // The reader reaches the third target within microseconds of handing the
-                    // first to the pool; the pause only makes sure it has before the store.
-                    pause(200);
-                    others.forEach(entry -> store(mine.cache(), entry));
-                  }
-                  return FakeLlmServer.seedReply(k);
-                })
-            .start()) {
+        storingWhileTheFirstIsAnswered(ks.get(0), mine, others, k -> {}).start()) {
       RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
 
       assertEquals(Map.of(ks.get(0), 1), server.countsByK(), "the stored targets were not sent");
@@ -93,23 +76,22 @@ class SharedCacheTest {
   @Test
   void progressCountsTargetsAnotherBuildStoredAsCachedSoNothingIsLeftToGo() throws Exception {
     List<String> ks = PipelineFixture.ks(6);
-    List<CacheEntry> entries = othersEntries(List.of(ks.get(1), ks.get(2), ks.get(3), ks.get(5)), 6);
+    List<CacheEntry> entries =
+        entriesFor(anotherBuild(6), List.of(ks.get(1), ks.get(2), ks.get(3), ks.get(5)));
     List<CacheEntry> others = entries.subList(0, 3);
 
     PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 6);
     store(mine.cache(), entries.get(3)); // cached all along: not what another build stored meanwhile
     AtomicReference<RunProgress> heardInFlight = new AtomicReference<>();
     try (FakeLlmServer server =
-        new FakeLlmServer(
-                body -> {
-                  String k = FakeLlmServer.extractK(body).orElseThrow();
-                  if (k.equals(ks.get(0))) {
-                    pause(200); // as above: the reader reaches the third target first
-                    others.forEach(entry -> store(mine.cache(), entry));
-                  } else if (k.equals(ks.get(4))) {
+        storingWhileTheFirstIsAnswered(
+                ks.get(0),
+                mine,
+                others,
+                k -> {
+                  if (k.equals(ks.get(4))) {
                     heardInFlight.set(nextProgress(mine));
                   }
-                  return FakeLlmServer.seedReply(k);
                 })
             .start()) {
       RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
@@ -145,20 +127,11 @@ class SharedCacheTest {
   @Test
   void aBudgetStopLeavesOnlyTheTargetsNobodyReflected() throws Exception {
     List<String> ks = PipelineFixture.ks(5);
-    List<CacheEntry> others = othersEntries(ks.subList(1, 4), 5);
+    List<CacheEntry> others = entriesFor(anotherBuild(5), ks.subList(1, 4));
 
     PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 5);
     try (FakeLlmServer server =
-        new FakeLlmServer(
-                body -> {
-                  String k = FakeLlmServer.extractK(body).orElseThrow();
-                  if (k.equals(ks.get(0))) {
-                    pause(200);
-                    others.forEach(entry -> store(mine.cache(), entry));
-                  }
-                  return FakeLlmServer.seedReply(k);
-                })
-            .start()) {
+        storingWhileTheFirstIsAnswered(ks.get(0), mine, others, k -> {}).start()) {
       ReflectFailureException e =
           assertThrows(
               ReflectFailureException.class,
@@ -230,17 +203,45 @@ class SharedCacheTest {
     }
   }
 
-  /** The entries another build made for the given Ks, in a corpus of {@code targets} of its own. */
-  private List<CacheEntry> othersEntries(List<String> ks, int targets) throws Exception {
+  /** The other build: a run of its own over the same corpus, which makes the replies it stores. */
+  private PipelineFixture anotherBuild(int targets) throws Exception {
     PipelineFixture other = new PipelineFixture(tmp.resolve("other"), targets);
     try (FakeLlmServer server = new FakeLlmServer().start()) {
       other.pipeline(server, 1, RunLimits.DEFAULT).run();
     }
+    return other;
+  }
+
+  /** The other build's entries for the given Ks, in that order. */
+  private static List<CacheEntry> entriesFor(PipelineFixture other, List<String> ks)
+      throws IOException {
     List<CacheEntry> entries = new ArrayList<>();
     for (String k : ks) {
       entries.add(entryFor(other.cache(), k));
     }
     return entries;
+  }
+
+  /**
+   * A fake that, while it answers {@code firstK}, has the other build store {@code others} in
+   * {@code mine}'s cache (the first test says where each target is then); every other K goes to
+   * {@code onOtherK} before it is answered.
+   */
+  private static FakeLlmServer storingWhileTheFirstIsAnswered(
+      String firstK, PipelineFixture mine, List<CacheEntry> others, Consumer<String> onOtherK) {
+    return new FakeLlmServer(
+        body -> {
+          String k = FakeLlmServer.extractK(body).orElseThrow();
+          if (k.equals(firstK)) {
+            // The reader reaches the third target within microseconds of handing the first to
+            // the pool; the pause only makes sure it has before the store.
+            pause(200);
+            others.forEach(entry -> store(mine.cache(), entry));
+          } else {
+            onOtherK.accept(k);
+          }
+          return FakeLlmServer.seedReply(k);
+        });
   }
 
   /**
