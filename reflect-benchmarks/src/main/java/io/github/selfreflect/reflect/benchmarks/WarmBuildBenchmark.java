@@ -11,6 +11,7 @@ import io.github.selfreflect.reflect.chat.Targets;
 import io.github.selfreflect.reflect.chat.format.ChatFiles;
 import io.github.selfreflect.reflect.chat.format.ChatReaders;
 import io.github.selfreflect.reflect.llm.ChatRequest;
+import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
@@ -65,7 +66,9 @@ import java.util.Set;
  *       compares them, the cache, the settings and the outputs with the clean build's record.
  * </ul>
  *
- * The folder is deleted afterwards unless {@code --keep} is given.
+ * After the clean build it measures the {@link WriteFloor}: the hashing and writing no build of
+ * these formats can skip, spread over the machine's cores, which says how far the clean build is
+ * from what the machine allows. The folder is deleted afterwards unless {@code --keep} is given.
  *
  * <pre>
  * ./mvnw -q -pl reflect-benchmarks exec:java \
@@ -122,16 +125,19 @@ public final class WarmBuildBenchmark {
           Locale.ROOT, "corpus: %d conversations, %.1f MB in %d files (%.1f s)%n",
           conversations, corpusBytes / 1e6, FILES, seconds(System.nanoTime() - t0));
       t0 = System.nanoTime();
-      long entries = generateCache(chats, cache);
+      long[] generated = generateCache(chats, cache);
+      long entries = generated[0];
+      long requestBytes = generated[1];
       System.out.printf(
-          Locale.ROOT, "cache: %d entries, %.1f MB (%.1f s)%n",
+          Locale.ROOT, "cache: %d entries, %.1f MB (%.1f s); request bodies %.1f MB%n",
           entries, Files.size(cache.resolve("v1").resolve(JsonlReflectionCache.FILE_NAME)) / 1e6,
-          seconds(System.nanoTime() - t0));
+          seconds(System.nanoTime() - t0), requestBytes / 1e6);
 
       List<Path> files = ChatFiles.list(chats);
       sha256sum(files); // warms the page cache: both measurements read from memory
       double shaBefore = sha256sum(files);
       String[] clean = runWarmBuild(dir, "clean").split(" ");
+      WriteFloor floor = WriteFloor.measure(dir.resolve("out"), dir.resolve("floor"), requestBytes);
       String[] again = runWarmBuild(dir, "again").split(" ");
       double shaAfter = sha256sum(files);
       double sha = (shaBefore + shaAfter) / 2;
@@ -153,6 +159,15 @@ public final class WarmBuildBenchmark {
           "rebuild:        %.2f s = %.2f x sha256sum (target: at most 3); nothing changed,"
               + " up to date: %s; peak heap %.1f MB%n",
           againWall, againWall / sha, again[4], Long.parseLong(again[2]) / 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "floor:          %.2f s = %.2f x sha256sum; the least a clean build must do: SHA-256 of"
+              + " the request bodies (%.1f MB, for the cache keys) and of the dataset files (%.1f"
+              + " MB, for the manifest) at %.0f MB/s, and writing those files (%.2f s), spread"
+              + " over %d cores; the clean build took %.1f x that%n",
+          floor.seconds(), floor.seconds() / sha, requestBytes / 1e6, floor.datasetBytes() / 1e6,
+          floor.hashBytesPerSecond() / 1e6, floor.writeSeconds(), floor.cores(),
+          cleanWall / floor.seconds());
     } finally {
       if (keep) {
         System.out.println("kept " + dir);
@@ -199,10 +214,14 @@ public final class WarmBuildBenchmark {
     line.append("\"}");
   }
 
-  /** A cached reflection for every target, keyed exactly as a build keys it. */
-  private static long generateCache(Path chats, Path cacheDir) throws IOException {
+  /**
+   * A cached reflection for every target, keyed exactly as a build keys it; returns the number
+   * of entries and the bytes of their request bodies (what a build hashes into the keys).
+   */
+  private static long[] generateCache(Path chats, Path cacheDir) throws IOException {
     PromptTemplate template = PromptTemplates.byId("seed");
     long count = 0;
+    long requestBytes = 0;
     List<CacheEntry> batch = new ArrayList<>();
     try (JsonlReflectionCache cache = JsonlReflectionCache.open(cacheDir, System.err::println)) {
       for (Path file : ChatFiles.list(chats)) {
@@ -229,6 +248,7 @@ public final class WarmBuildBenchmark {
                       reply,
                       new Usage(1000, 0, 200)));
               count++;
+              requestBytes += ChatRequestJson.toUtf8(request).length;
             }
             if (batch.size() >= 20_000) {
               cache.putAll(batch);
@@ -241,7 +261,7 @@ public final class WarmBuildBenchmark {
     } catch (io.github.selfreflect.reflect.prompt.InvalidReplyException e) {
       throw new IllegalStateException(e);
     }
-    return count;
+    return new long[] {count, requestBytes};
   }
 
   /** Seconds sha256sum takes to read {@code files}. */

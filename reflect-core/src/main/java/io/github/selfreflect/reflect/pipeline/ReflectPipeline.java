@@ -40,7 +40,7 @@ public final class ReflectPipeline {
   private final ReflectRequest request;
   private final Function<RequestGate, ChatModel> models;
   private final ReflectListener listener;
-  private final CorpusTargets corpus;
+  private final Corpus corpus;
   private final RunMeter meter;
   private final CountDownLatch finished = new CountDownLatch(1);
   private boolean skipWhenUpToDate;
@@ -66,7 +66,8 @@ public final class ReflectPipeline {
     this.request = request;
     this.models = models;
     this.listener = listener;
-    this.corpus = new CorpusTargets(request);
+    // Parsing, rendering and hashing overlap with what each pass does with the targets.
+    this.corpus = new ReadAheadCorpus(new CorpusTargets(request));
     this.meter = new RunMeter(request.limits());
   }
 
