@@ -51,13 +51,28 @@ public record Manifest(
   public static final String GENERATOR_NAME = "reflect";
 
   /**
+   * What shaped the prompts: besides the template, the two settings that change what a target's
+   * prompt shows without changing the template's fingerprint.
+   *
    * @param id the template's id, e.g. {@code seed}
    * @param fingerprint the template's fingerprint (see {@code PromptTemplate.fingerprint()})
+   * @param window the hindsight window in exchanges ({@code reflect.window}); 0 for all
+   * @param maxPromptTokens the prompt budget ({@code reflect.maxPromptTokens}); 0 for none
    */
-  public record Template(String id, String fingerprint) {
+  public record Template(String id, String fingerprint, int window, int maxPromptTokens) {
     public Template {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(fingerprint, "fingerprint");
+      if (window < 0 || maxPromptTokens < 0) {
+        throw new IllegalArgumentException(
+            "window and maxPromptTokens must be 0 (none) or positive, found " + window + " and "
+                + maxPromptTokens);
+      }
+    }
+
+    /** A template shown the whole conversation, without a prompt budget. */
+    public Template(String id, String fingerprint) {
+      this(id, fingerprint, 0, 0);
     }
   }
 

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * {
  *   "formatVersion": 1,
  *   "generator": { "name", "version" },
- *   "template": { "id", "fingerprint" },
+ *   "template": { "id", "fingerprint", "window"?, "maxPromptTokens"? },
  *   "model": "...",
  *   "sampling": { "temperature", "maxTokens" },      (each left out when not set)
  *   "counts": { "conversations", "targets", "cached", "reflected", "failed", "skipped",
@@ -76,6 +76,13 @@ public final class ManifestWriter {
       json.writeObjectFieldStart("template");
       json.writeStringField("id", manifest.template().id());
       json.writeStringField("fingerprint", manifest.template().fingerprint());
+      // Only when set, as the sampling options: a manifest without them keeps its bytes.
+      if (manifest.template().window() > 0) {
+        json.writeNumberField("window", manifest.template().window());
+      }
+      if (manifest.template().maxPromptTokens() > 0) {
+        json.writeNumberField("maxPromptTokens", manifest.template().maxPromptTokens());
+      }
       json.writeEndObject();
       json.writeStringField("model", manifest.model());
       json.writeObjectFieldStart("sampling");

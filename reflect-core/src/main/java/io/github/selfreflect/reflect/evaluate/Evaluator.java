@@ -25,10 +25,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ public final class Evaluator {
   private final EvaluateRequest request;
   private final Supplier<ChatModel> judges;
   private final ReflectListener listener;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean cancelled;
 
   public Evaluator(EvaluateRequest request, Supplier<ChatModel> judges, ReflectListener listener) {
     this.request = request;
@@ -63,7 +67,29 @@ public final class Evaluator {
   /** One judge request of the sample: a pair in one order. */
   private record Task(SampledPair pair, JudgeOrder order, ChatRequest chatRequest, String key) {}
 
+  /**
+   * Stops sending: no new judge request leaves, the requests in flight finish and their judgments
+   * are cached; {@link #run} then fails saying how many remain, writing nothing. Safe from any
+   * thread (a shutdown hook on Ctrl-C), any number of times.
+   */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  /** Waits until {@link #run} has returned or thrown and the cache is closed, at most {@code timeout}. */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   public EvaluationResult run() throws IOException, EvaluationFailureException {
+    try {
+      return evaluate();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private EvaluationResult evaluate() throws IOException, EvaluationFailureException {
     DatasetPairs.Sample sample =
         DatasetPairs.draw(request.datasetDirectory(), request.sampleSize(), request.seed());
     listener.info(
@@ -131,6 +157,7 @@ public final class Evaluator {
     ChatModel model = judges.get();
     AtomicReference<Exception> abort = new AtomicReference<>();
     AtomicInteger settled = new AtomicInteger();
+    AtomicInteger unsent = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
             request.concurrency(),
@@ -143,6 +170,10 @@ public final class Evaluator {
       for (Task task : missing) {
         pool.execute(
             () -> {
+              if (cancelled) {
+                unsent.incrementAndGet();
+                return;
+              }
               String problem = judgeOne(model, task, cache, abort);
               if (problem != null) {
                 failures.add(task.pair + " (" + task.order.wireName() + "): " + problem);
@@ -170,6 +201,11 @@ public final class Evaluator {
         Thread.currentThread().interrupt();
       }
     }
+    if (cancelled) {
+      throw new EvaluationFailureException(
+          "Cancelled: " + unsent.get() + " of " + missing.size() + " judge requests not sent;"
+              + " every judgment received is cached, and the next run resumes from there");
+    }
     Exception stopped = abort.get();
     if (stopped instanceof IOException io) {
       throw io;
@@ -183,7 +219,7 @@ public final class Evaluator {
   private String judgeOne(ChatModel model, Task task, JudgmentCache cache, AtomicReference<Exception> abort) {
     String problem = null;
     for (int attempt = 1; attempt <= request.maxReplyAttempts(); attempt++) {
-      if (abort.get() != null) {
+      if (abort.get() != null || cancelled) {
         return "not sent: the evaluation stopped";
       }
       ChatResponse response;

@@ -24,6 +24,24 @@ public interface RequestGate {
       };
 
   /**
+   * A gate that paces every attempt through {@code limiter} and counts nothing: for runs that have
+   * no budgets to keep but share a provider's rate limit (a 429 seen by one request slows all).
+   */
+  static RequestGate pacedBy(AdaptiveRateLimiter limiter) {
+    return new RequestGate() {
+      @Override
+      public long beforeAttempt(int attempt, long estimatedTokens) throws InterruptedException {
+        return limiter.acquire(estimatedTokens);
+      }
+
+      @Override
+      public void afterAttempt(AttemptResult result) {
+        limiter.onResult(result);
+      }
+    };
+  }
+
+  /**
    * Blocks until the attempt may be sent.
    *
    * @param attempt the number of the attempt for its request, from 1

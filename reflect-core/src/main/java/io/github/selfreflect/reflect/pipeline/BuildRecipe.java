@@ -63,6 +63,9 @@ final class BuildRecipe {
     recipe.put("generatorVersion", request.generatorVersion());
     recipe.put("template", request.template().id());
     recipe.put("templateFingerprint", request.template().fingerprint());
+    // Not in the fingerprint (a prompt that fits keeps its key), yet it decides which targets
+    // are shortened or skipped as too long.
+    recipe.put("maxPromptTokens", request.template().maxPromptTokens());
     recipe.put("model", request.model());
     recipe.put("temperature", request.sampling().temperature());
     recipe.put("maxCompletionTokens", request.sampling().maxTokens());

@@ -288,7 +288,11 @@ final class DatasetOutput {
       RunSummary summary, QualityFilter filter, List<OutputFile> files, List<SourceFile> sources) {
     return new Manifest(
         request.generatorVersion(),
-        new Manifest.Template(request.template().id(), request.template().fingerprint()),
+        new Manifest.Template(
+            request.template().id(),
+            request.template().fingerprint(),
+            request.window(),
+            request.template().maxPromptTokens()),
         request.model(),
         request.sampling(),
         new Manifest.Counts(

@@ -104,4 +104,14 @@ public interface PromptTemplate {
   default PromptTemplate withMaxPromptTokens(int maxPromptTokens) {
     return this;
   }
+
+  /**
+   * The prompt budget this template renders to, in estimated tokens; 0 (the default) for none. It
+   * is not part of {@link #fingerprint}, so that a target whose prompt fits keeps its cache key
+   * whatever the budget; a build records it beside the fingerprint instead, because it decides
+   * which targets are shortened or skipped.
+   */
+  default int maxPromptTokens() {
+    return 0;
+  }
 }

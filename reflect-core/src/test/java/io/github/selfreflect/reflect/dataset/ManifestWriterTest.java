@@ -141,6 +141,35 @@ class ManifestWriterTest {
   }
 
   @Test
+  void namesTheWindowAndThePromptBudgetWhenSetForTheyShapeThePrompts() {
+    Manifest plain = manifest(SamplingParameters.DEFAULTS);
+    Manifest shaped =
+        new Manifest(
+            plain.generatorVersion(),
+            new Manifest.Template("hindsight", "f00d", 3, 4_000),
+            plain.model(),
+            plain.sampling(),
+            plain.counts(),
+            plain.filters(),
+            plain.files(),
+            plain.sources(),
+            plain.usage(),
+            plain.pricing());
+
+    String text = ManifestWriter.render(shaped);
+
+    assertTrue(
+        text.contains(
+            "  \"template\": {\n    \"id\": \"hindsight\",\n    \"fingerprint\": \"f00d\",\n"
+                + "    \"window\": 3,\n    \"maxPromptTokens\": 4000\n  },\n"),
+        text);
+    assertTrue(
+        ManifestWriter.render(plain)
+            .contains("  \"template\": {\n    \"id\": \"seed\",\n    \"fingerprint\": \"f00d\"\n  },\n"),
+        "unset, they are left out");
+  }
+
+  @Test
   void writesAtomicallyTheRenderedText() throws IOException {
     Manifest manifest = manifest(SamplingParameters.DEFAULTS);
     Path written = ManifestWriter.write(dir.resolve("out"), manifest);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,44 @@ class EvaluatorTest {
             () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
             ReflectListener.SILENT)
         .run();
+  }
+
+  @Test
+  void cancellingSendsNothingMoreKeepsEveryJudgmentInFlightAndWritesNothing() throws Exception {
+    AtomicReference<Evaluator> running = new AtomicReference<>();
+    Function<JsonNode, String> sensible = judge(SENSIBLE);
+    int sentBeforeRerun;
+    try (FakeLlmServer server =
+        new FakeLlmServer(
+                body -> {
+                  running.get().cancel(); // Ctrl-C while this request is in flight
+                  return sensible.apply(body);
+                })
+            .start()) {
+      Evaluator evaluator =
+          new Evaluator(
+              request(200, 7, OfflineMode.OFF),
+              () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
+              ReflectListener.SILENT);
+      running.set(evaluator);
+
+      EvaluationFailureException e = assertThrows(EvaluationFailureException.class, evaluator::run);
+
+      sentBeforeRerun = server.requestCount();
+      assertTrue(e.getMessage().startsWith("Cancelled: "), e.getMessage());
+      assertTrue(
+          e.getMessage().contains((10 - sentBeforeRerun) + " of 10 judge requests not sent"),
+          e.getMessage() + " (" + sentBeforeRerun + " sent)");
+      assertTrue(sentBeforeRerun >= 1 && sentBeforeRerun <= 2, "at most one per thread: " + sentBeforeRerun);
+      assertTrue(evaluator.awaitFinished(java.time.Duration.ZERO));
+      assertTrue(Files.notExists(dataset.resolve("evaluation.json")), "nothing written");
+    }
+    try (FakeLlmServer server = new FakeLlmServer(judge(SENSIBLE)).start()) {
+      EvaluationResult result = evaluate(server, 200, 7);
+
+      assertEquals(10 - sentBeforeRerun, server.requestCount(), "the judgments in flight were cached");
+      assertEquals(5, result.wins());
+    }
   }
 
   @Test

@@ -11,6 +11,8 @@ import io.github.selfreflect.reflect.evaluate.EvaluateRequest;
 import io.github.selfreflect.reflect.evaluate.Evaluator;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
+import io.github.selfreflect.reflect.prompt.PromptTemplate;
+import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import io.github.selfreflect.reflect.testing.FakeLlmServer.Fault;
 import java.io.IOException;
@@ -293,6 +295,27 @@ class UpToDateCheckTest {
     assertFalse(second.upToDate());
     assertFalse(before.equals(outputs()), "files written again, with new times");
     assertEquals(TARGETS, server.requestCount(), "from the cache");
+  }
+
+  @Test
+  void aChangedPromptBudgetMakesTheDatasetStaleThoughTheFingerprintStaysTheSame() {
+    PromptTemplate unlimited = PromptTemplates.byId("hindsight");
+    PromptTemplate budgeted = unlimited.withMaxPromptTokens(4_000);
+    assertEquals(unlimited.fingerprint(), budgeted.fingerprint(), "keys of prompts that fit stay");
+
+    ReflectRequest before = requestWith(unlimited);
+    ReflectRequest after = requestWith(budgeted);
+
+    assertEquals(
+        "maxPromptTokens",
+        BuildRecipe.differences(BuildRecipe.of(before), BuildRecipe.of(after)));
+    assertEquals("", BuildRecipe.differences(BuildRecipe.of(after), BuildRecipe.of(requestWith(budgeted))));
+  }
+
+  private ReflectRequest requestWith(PromptTemplate template) {
+    return ReflectRequest.builder(fixture.chats(), fixture.output(), fixture.cache(), template, "fake-model")
+        .generatorVersion("test")
+        .build();
   }
 
   @Test

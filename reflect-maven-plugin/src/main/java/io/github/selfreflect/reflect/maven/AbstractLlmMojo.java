@@ -89,6 +89,15 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected String offline;
 
   /**
+   * Seconds that Ctrl-C (or any JVM shutdown) waits for the requests in flight to return and be
+   * cached before the build exits. Nothing new is sent once Ctrl-C is pressed.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.shutdownGrace", defaultValue = "10")
+  protected int shutdownGraceSeconds;
+
+  /**
    * Requests in flight at once. The run also paces itself to the provider's rate limit: a 429
    * slows every request down (honouring {@code Retry-After} and OpenAI's {@code x-ratelimit-*}
    * headers), and the pace then creeps back up, so it settles just under the limit.

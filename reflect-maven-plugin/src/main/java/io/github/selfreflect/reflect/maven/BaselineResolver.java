@@ -1,9 +1,13 @@
 package io.github.selfreflect.reflect.maven;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.maven.model.DeploymentRepository;
+import org.apache.maven.model.DistributionManagement;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.project.MavenProject;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.artifact.Artifact;
@@ -19,8 +23,8 @@ import org.eclipse.aether.version.Version;
 /**
  * Finds the {@code reflect-cache} artifact of an earlier release of the same project in the
  * configured repositories (those of the POM and settings.xml, with their mirrors, proxies and
- * credentials, as the resolver session applies them), through the resolver API that Maven 3.8,
- * 3.9 and 4 all give plugins.
+ * credentials, as the resolver session applies them) and in the release repository the project
+ * deploys to, through the resolver API that Maven 3.8, 3.9 and 4 all give plugins.
  */
 final class BaselineResolver {
 
@@ -36,6 +40,40 @@ final class BaselineResolver {
     this.system = system;
     this.session = session;
     this.repositories = repositories;
+  }
+
+  /**
+   * The repositories to search for {@code project}'s releases: its remote repositories and, when
+   * it names one, the release repository of its {@code <distributionManagement>}. Maven resolves
+   * from the first only, but a data repository usually releases to a repository of its own that
+   * it never lists as a source: without it {@code LATEST} would find nothing there and quietly pay
+   * for every reflection again. The deploy repository gets the session's mirrors, proxies and
+   * credentials like any other.
+   */
+  static List<RemoteRepository> releaseSources(
+      RepositorySystem system, RepositorySystemSession session, MavenProject project) {
+    List<RemoteRepository> sources = new ArrayList<>(project.getRemoteProjectRepositories());
+    DistributionManagement distribution = project.getDistributionManagement();
+    DeploymentRepository releases = distribution == null ? null : distribution.getRepository();
+    if (releases == null || releases.getUrl() == null || releases.getUrl().isBlank()) {
+      return sources;
+    }
+    boolean listed =
+        sources.stream()
+            .anyMatch(r -> r.getId().equals(releases.getId()) || r.getUrl().equals(releases.getUrl()));
+    if (!listed) {
+      RemoteRepository deployTarget =
+          new RemoteRepository.Builder(
+                  releases.getId() == null ? "releases" : releases.getId(), "default", releases.getUrl())
+              .build();
+      sources.addAll(system.newResolutionRepositories(session, List.of(deployTarget)));
+    }
+    return sources;
+  }
+
+  /** Where {@link #resolve} looks, in words for a message. */
+  String searched() {
+    return describe(repositories);
   }
 
   /**

@@ -4,11 +4,13 @@ import io.github.selfreflect.reflect.evaluate.EvaluateRequest;
 import io.github.selfreflect.reflect.evaluate.EvaluationFailureException;
 import io.github.selfreflect.reflect.evaluate.EvaluationResult;
 import io.github.selfreflect.reflect.evaluate.Evaluator;
+import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.function.Supplier;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -125,7 +127,16 @@ public final class EvaluateMojo extends AbstractLlmMojo {
     try {
       MavenReflectListener listener =
           new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE);
-      EvaluationResult result = new Evaluator(request, judges, listener).run();
+      Evaluator evaluator = new Evaluator(request, judges, listener);
+      Thread onCtrlC =
+          ShutdownCancel.register(
+              evaluator::cancel, evaluator::awaitFinished, Duration.ofSeconds(shutdownGraceSeconds), getLog());
+      EvaluationResult result;
+      try {
+        result = evaluator.run();
+      } finally {
+        ShutdownCancel.unregister(onCtrlC);
+      }
       getLog()
           .info(
               String.format(
@@ -186,7 +197,9 @@ public final class EvaluateMojo extends AbstractLlmMojo {
                     .info(
                         "Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): "
                             + reason));
-    return () -> clients.create(RequestGate.OPEN);
+    // One limiter for every judge request of the run: a 429 seen by one slows them all.
+    RequestGate paced = RequestGate.pacedBy(new AdaptiveRateLimiter(AdaptiveRateLimiter.Caps.NONE));
+    return () -> clients.create(paced);
   }
 
   private static boolean isSet(String value) {

@@ -82,8 +82,10 @@ public final class GenerateMojo extends AbstractReflectMojo {
   /**
    * Rebuilds the dataset even when nothing it is made from has changed since the last build. By
    * default a build first compares the chat files (by SHA-256), the cache, the settings, Reflect
-   * itself and the dataset files with what the last complete build recorded in the output
-   * directory, and when all are unchanged it leaves the dataset as it is, as the compiler leaves
+   * itself and the dataset files with what the last complete build recorded beside the output
+   * directory (in {@code <outputDirectory>.build-state.json}, e.g. {@code
+   * target/reflect.build-state.json}; not inside it, because the output directory is what gets
+   * packed), and when all are unchanged it leaves the dataset as it is, as the compiler leaves
    * up-to-date classes. {@code mvn clean} has the same effect as this flag.
    *
    * @since 0.1.0
@@ -160,15 +162,6 @@ public final class GenerateMojo extends AbstractReflectMojo {
    */
   @Parameter(property = "reflect.pricing")
   private String pricing;
-
-  /**
-   * Seconds that Ctrl-C (or any JVM shutdown) waits for the requests in flight to return and be
-   * cached before the build exits. Nothing new is sent once Ctrl-C is pressed.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.shutdownGrace", defaultValue = "10")
-  private int shutdownGraceSeconds;
 
   /**
    * The quality filters that keep a reflection out of {@code sft.jsonl} and {@code
@@ -307,7 +300,9 @@ public final class GenerateMojo extends AbstractReflectMojo {
             new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE))
             .skipWhenUpToDate(!force);
     long started = System.nanoTime();
-    Thread onCtrlC = ShutdownCancel.register(pipeline, Duration.ofSeconds(shutdownGraceSeconds), getLog());
+    Thread onCtrlC =
+        ShutdownCancel.register(
+            pipeline::cancel, pipeline::awaitFinished, Duration.ofSeconds(shutdownGraceSeconds), getLog());
     try {
       RunSummary summary = pipeline.run();
       logSummary(summary, request, System.nanoTime() - started);
@@ -443,14 +438,19 @@ public final class GenerateMojo extends AbstractReflectMojo {
       throw new MojoFailureException(
           "reflect.baselineMaxBytes must be at least 1, found " + baselineMaxBytes);
     }
-    Optional<BaselineResolver.Resolved> resolved =
+    BaselineResolver resolver =
         new BaselineResolver(
-                repositorySystem,
-                session.getRepositorySession(),
-                project.getRemoteProjectRepositories())
-            .resolve(project.getGroupId(), project.getArtifactId(), baseline.strip(), project.getVersion());
+            repositorySystem,
+            session.getRepositorySession(),
+            BaselineResolver.releaseSources(repositorySystem, session.getRepositorySession(), project));
+    Optional<BaselineResolver.Resolved> resolved =
+        resolver.resolve(project.getGroupId(), project.getArtifactId(), baseline.strip(), project.getVersion());
     if (resolved.isEmpty()) {
-      getLog().info("reflect.baseline=LATEST: no earlier release found; starting from the cache as it is");
+      // A first release has none; anything else is a repository setup that pays for everything.
+      getLog().warn(
+          "reflect.baseline=LATEST: no earlier release of " + project.getGroupId() + ":"
+              + project.getArtifactId() + " in " + resolver.searched()
+              + "; starting from the cache as it is");
       return;
     }
     try {

@@ -88,7 +88,9 @@ public final class PackageMojo extends AbstractMojo {
   private String outputTimestamp;
 
   /**
-   * Skips the goal.
+   * Skips the goal. In a {@code training-data} project the archive is the main artifact, so
+   * without it {@code install} and {@code deploy} refuse the project; to build a multi-module
+   * project without the dataset, leave its module out ({@code -pl '!module'}) instead.
    *
    * @since 0.1.0
    */
@@ -115,6 +117,13 @@ public final class PackageMojo extends AbstractMojo {
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
       getLog().info("Skipping reflect:package (reflect.skip)");
+      if (PACKAGING.equals(project.getPackaging())) {
+        // Maven's install and deploy then fail with a message that does not say why.
+        getLog().warn(
+            "reflect.skip: no dataset archive, so this training-data project has no main artifact;"
+                + " install and deploy will refuse it. To build the other modules without it, leave"
+                + " it out: -pl '!" + project.getArtifactId() + "'");
+      }
       return;
     }
     Instant timestamp = timestamp();

@@ -1,6 +1,5 @@
 package io.github.selfreflect.reflect.maven;
 
-import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import java.time.Duration;
 import org.apache.maven.plugin.logging.Log;
 
@@ -15,17 +14,27 @@ final class ShutdownCancel {
 
   private ShutdownCancel() {}
 
-  /** Registers the hook for the duration of one run; undo with {@link #unregister}. */
-  static Thread register(ReflectPipeline pipeline, Duration grace, Log log) {
+  /** Waits at most a given time for the run to end; true if it did. */
+  @FunctionalInterface
+  interface AwaitFinished {
+    boolean await(Duration timeout) throws InterruptedException;
+  }
+
+  /**
+   * Registers the hook for the duration of one run (a {@code ReflectPipeline} or an {@code
+   * Evaluator}: both stop sending on {@code cancel} and cache what is in flight); undo with {@link
+   * #unregister}.
+   */
+  static Thread register(Runnable cancel, AwaitFinished finished, Duration grace, Log log) {
     Thread hook =
         new Thread(
             () -> {
               log.warn(
                   "Interrupted: sending no more requests; waiting up to " + grace.toSeconds()
                       + " s for the replies in flight to be cached");
-              pipeline.cancel();
+              cancel.run();
               try {
-                if (pipeline.awaitFinished(grace)) {
+                if (finished.await(grace)) {
                   log.warn("Stopped: every reply received is cached; the next build resumes");
                 } else {
                   log.warn("Replies still in flight after " + grace.toSeconds() + " s are lost");

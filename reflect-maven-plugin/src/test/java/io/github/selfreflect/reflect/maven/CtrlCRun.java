@@ -56,7 +56,7 @@ public final class CtrlCRun {
     ReflectPipeline pipeline =
         pipeline(args[0], Path.of(args[1]),
             new MavenReflectListener(log, System::nanoTime, Duration.ofSeconds(1)));
-    ShutdownCancel.register(pipeline, Duration.ofSeconds(10), log);
+    ShutdownCancel.register(pipeline::cancel, pipeline::awaitFinished, Duration.ofSeconds(10), log);
     try {
       pipeline.run();
       System.out.println("finished");

@@ -106,6 +106,7 @@ public final class HindsightTemplate implements PromptTemplate {
   }
 
   /** The prompt budget in estimated tokens; 0 for none. */
+  @Override
   public int maxPromptTokens() {
     return maxPromptTokens;
   }
