@@ -243,7 +243,8 @@ final class Reflector {
   private RunProgress progress(ReflectPipeline.Plan plan, long started) {
     long meanwhile = tally.cached();
     return new RunProgress(
-        plan.targets,
+        // Targets too long for the prompt budget were skipped in the first pass: not to do.
+        plan.targets - plan.tooLong,
         plan.cached + meanwhile,
         plan.missing - meanwhile,
         tally.reflected(),

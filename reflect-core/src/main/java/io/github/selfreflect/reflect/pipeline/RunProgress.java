@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * Where a run stands, as the request pass reports it at a steady cadence.
  *
- * @param targets all targets of the corpus
+ * @param targets the targets of the corpus to reflect or take from the cache: all but those
+ *     skipped as too long for the prompt budget
  * @param cached targets this run need not ask for: those the cache had when the run started, and
  *     those another build sharing the cache has stored since (as the summary counts them)
  * @param toReflect targets this run reflects: those the cache lacked when the run started, less
