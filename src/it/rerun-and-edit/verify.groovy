@@ -35,8 +35,14 @@ assert new File(basedir, 'target/first/sft.jsonl').bytes == new File(basedir, 't
 // Corpus order: logs.jsonl (trip-1, the haiku) before support.json (pasta-1 twice, sql-1).
 def sft = new File(basedir, 'target/first/sft.jsonl').readLines().collect { new JsonSlurper().parseText(it) }
 assert sft.size() == 5
-assert sft[1].messages[0] == [role: 'assistant', content: 'Hi! What can I do for you?']
+assert sft[1].messages[0] == [role: 'assistant', content: 'Hi! What can I do for you?', weight: 0]
 assert sft[3].messages*.content.take(3) == ['How long should I boil spaghetti?', 'Boil it for about 15 minutes.', 'It came out mushy. The pack said 9 minutes.']
+// pasta-1's first answer is the history of its second target, as logged, but it is the answer
+// the first target's reflection replaced: context (weight 0), not training data.
+assert sft[3].messages[1].weight == 0 && sft[3].messages[-1].weight == 1
+// Every assistant message has a weight (the same fields in every record), no other message has one.
+sft.each { record -> record.messages.each { m -> assert (m.role == 'assistant') == m.containsKey('weight') : m } }
+assert sft.every { it.messages[-1].weight == 1 }
 assert sft[4].messages[0] == [role: 'system', content: 'You are a helpful SQL tutor.']
 assert sft[4].messages[-1].role == 'assistant' && sft[4].messages[-1].content.contains('Count the orders per customer.')
 return true

@@ -280,12 +280,14 @@ public final class DatasetCardWriter {
 
   private static String describe(String fileName) {
     return switch (fileName) {
+      // The weights matter to whoever trains on the file: said where the Hub shows it.
       case DatasetWriter.SFT -> "conversations ending in the improved answer (OpenAI / TRL"
-          + " `messages`)";
+          + " `messages`); only that answer is training data (`weight` 1), the answers in the"
+          + " history are context (`weight` 0)";
       case DatasetWriter.PREFERENCE -> "prompt, chosen (new) and rejected (original) answer (TRL"
           + " conversational preference)";
       case DatasetWriter.REFLECTIONS -> "every reflection: question, original answer, critique,"
-          + " new answer, verdict";
+          + " new answer, verdict, evidence";
       case DatasetWriter.FAILURES -> "targets without a usable reflection, and why";
       case "report.html" -> "a page for people: every target's answers side by side, searchable"
           + " (opens from disk)";

@@ -25,6 +25,16 @@ import java.util.List;
  * writes every record of a large corpus, and generating them serialised the same texts again and
  * again: each message of a conversation once per later target, the new answer three times. The
  * tests hold the two forms to the same bytes.
+ *
+ * <p><b>Weights.</b> Every assistant message of an {@code sft.jsonl} record carries OpenAI's
+ * {@code "weight"}: 0 on the history's answers, 1 on the final answer. The history is the log as
+ * it was, and some of its answers are the very answers reflection found wanting (an earlier
+ * target of the same conversation); OpenAI fine-tuning trains on every assistant message that
+ * does not say {@code "weight": 0}, and axolotl reads the same key ({@code
+ * message_field_training: weight}). Every assistant message has the key, so a loader that infers
+ * one schema for the file (pyarrow, {@code datasets}) sees the same fields in every record.
+ * {@code preference.jsonl} has no weights: its prompt is context to a preference trainer, only
+ * chosen and rejected are learned from.
  */
 final class DatasetJson {
 
@@ -39,6 +49,9 @@ final class DatasetJson {
 
   // The fixed text between the pieces of assembled records.
   private static final byte[] SFT_START = JsonLine.ascii("{\"messages\":[");
+  private static final byte[] TRAINED_ANSWER =
+      JsonLine.ascii(",{\"role\":\"assistant\",\"content\":");
+  private static final byte[] TRAINED_ANSWER_END = JsonLine.ascii(",\"weight\":1}]}");
   private static final byte[] PREFERENCE_START = JsonLine.ascii("{\"prompt\":[");
   private static final byte[] CHOSEN = JsonLine.ascii("],\"chosen\":[");
   private static final byte[] REJECTED = JsonLine.ascii("],\"rejected\":[");
@@ -54,13 +67,17 @@ final class DatasetJson {
   private static final byte[] VERDICT = JsonLine.ascii(",\"verdict\":");
   private static final byte[] EVIDENCE = JsonLine.ascii(",\"evidence\":[");
   private static final byte[] EVIDENCE_END_MODEL = JsonLine.ascii("],\"model\":");
-  private static final byte[] MODEL = JsonLine.ascii(",\"model\":");
   private static final byte[] TEMPLATE = JsonLine.ascii(",\"template\":");
   private static final byte[] KEY = JsonLine.ascii(",\"key\":");
   private static final byte[] NO_FILTER = JsonLine.ascii(",\"filter\":null}");
   private static final byte[] FILTER_REASON = JsonLine.ascii(",\"filter\":{\"reason\":");
   private static final byte[] FILTER_DETAIL = JsonLine.ascii(",\"detail\":");
   private static final byte[] FILTER_END = JsonLine.ascii("}}");
+
+  /** OpenAI's {@code weight} of an assistant message: context only, or trained on. */
+  private static final Integer UNTRAINED = 0;
+
+  private static final Integer TRAINED = 1;
 
   @FunctionalInterface
   private interface Body {
@@ -71,14 +88,15 @@ final class DatasetJson {
 
   /**
    * {@code sft.jsonl}: {@code {"messages":[...history, K, answer]}}, the conversational format of
-   * OpenAI fine-tuning and TRL's SFTTrainer.
+   * OpenAI fine-tuning and TRL's SFTTrainer; the history's assistant messages with {@code
+   * "weight":0}, the answer with {@code "weight":1} (see the class comment).
    */
   static byte[] sft(Target target, String answer) {
     return object(
         json -> {
           json.writeArrayFieldStart("messages");
-          prompt(json, target);
-          message(json, Role.ASSISTANT, answer);
+          prompt(json, target, true);
+          message(json, Message.of(Role.ASSISTANT, answer), TRAINED);
           json.writeEndArray();
         });
   }
@@ -87,12 +105,17 @@ final class DatasetJson {
    * {@link #sft}, assembled from pieces serialised once: the same bytes, but each message of a
    * conversation is written once rather than once for every later target.
    *
-   * @param answer the assistant message of the answer, as {@link RecordPieces} makes it
+   * @param answer the answer's content as a literal of {@link RecordPieces#literal}
    */
   static JsonLine sft(Target target, byte[] answer, RecordPieces pieces) {
     JsonLine line = new JsonLine().add(SFT_START);
-    prompt(line, target, pieces);
-    return line.add(COMMA).add(answer).add(ARRAY_END);
+    for (int i = 0; i < target.index(); i++) {
+      if (i > 0) {
+        line.add(COMMA);
+      }
+      line.add(pieces.sftHistoryMessage(target.conversation(), i));
+    }
+    return line.add(TRAINED_ANSWER).add(answer).add(TRAINED_ANSWER_END);
   }
 
   /** {@link #preference}, assembled like {@link #sft(Target, byte[], RecordPieces)}. */
@@ -138,18 +161,14 @@ final class DatasetJson {
             .add(ANSWER)
             .add(answer)
             .add(VERDICT)
-            .add(pieces.literal(entry.reflection().verdict().wireName()));
+            .add(pieces.literal(entry.reflection().verdict().wireName()))
+            .add(EVIDENCE); // always there, [] when the reply named no turns
     List<Integer> evidence = entry.reflection().evidence();
-    if (evidence.isEmpty()) {
-      line.add(MODEL);
-    } else {
-      line.add(EVIDENCE);
-      for (int i = 0; i < evidence.size(); i++) {
-        line.add(JsonLine.ascii((i > 0 ? "," : "") + evidence.get(i)));
-      }
-      line.add(EVIDENCE_END_MODEL);
+    for (int i = 0; i < evidence.size(); i++) {
+      line.add(JsonLine.ascii((i > 0 ? "," : "") + evidence.get(i)));
     }
-    line.add(pieces.literal(entry.model()))
+    line.add(EVIDENCE_END_MODEL)
+        .add(pieces.literal(entry.model()))
         .add(TEMPLATE)
         .add(pieces.literal(entry.template()))
         .add(KEY)
@@ -164,11 +183,11 @@ final class DatasetJson {
         .add(FILTER_END);
   }
 
-  /** One message as a JSON object, exactly as it appears inside a record. */
+  /** One message as a JSON object without a weight, exactly as it appears inside a record. */
   static byte[] messageBytes(Message m) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + m.content().length());
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
-      message(json, m);
+      message(json, m, null);
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
@@ -183,7 +202,7 @@ final class DatasetJson {
     return object(
         json -> {
           json.writeArrayFieldStart("prompt");
-          prompt(json, target);
+          prompt(json, target, false);
           json.writeEndArray();
           json.writeArrayFieldStart("chosen");
           message(json, Role.ASSISTANT, chosen);
@@ -195,8 +214,10 @@ final class DatasetJson {
   }
 
   /**
-   * {@code reflections.jsonl}: everything about one target, for people and reports. {@code filter}
-   * is null for a target that reached the training files, else {@code {"reason","detail"}}.
+   * {@code reflections.jsonl}: everything about one target, for people and reports. Every row has
+   * every key: {@code evidence} is {@code []} when the reply named no turns (the seed template
+   * never asks), {@code filter} is null for a target that reached the training files, else {@code
+   * {"reason","detail"}}.
    */
   static byte[] reflection(Target target, CacheEntry entry, Exclusion exclusion) {
     return object(
@@ -207,13 +228,11 @@ final class DatasetJson {
           json.writeStringField("critique", entry.reflection().critique());
           json.writeStringField("answer", entry.reflection().answer());
           json.writeStringField("verdict", entry.reflection().verdict().wireName());
-          if (!entry.reflection().evidence().isEmpty()) {
-            json.writeArrayFieldStart("evidence");
-            for (int turn : entry.reflection().evidence()) {
-              json.writeNumber(turn);
-            }
-            json.writeEndArray();
+          json.writeArrayFieldStart("evidence");
+          for (int turn : entry.reflection().evidence()) {
+            json.writeNumber(turn);
           }
+          json.writeEndArray();
           json.writeStringField("model", entry.model());
           json.writeStringField("template", entry.template());
           json.writeStringField("key", entry.key());
@@ -243,24 +262,32 @@ final class DatasetJson {
     json.writeNumberField("turn", target.index());
   }
 
-  /** The history before K, then K. */
-  private static void prompt(JsonGenerator json, Target target) throws IOException {
+  /**
+   * The history before K, then K.
+   *
+   * @param weighted whether assistant messages say {@code "weight":0} (in {@code sft.jsonl})
+   */
+  private static void prompt(JsonGenerator json, Target target, boolean weighted)
+      throws IOException {
     for (Message m : target.history()) {
-      message(json, m);
+      message(json, m, weighted && m.role() == Role.ASSISTANT ? UNTRAINED : null);
     }
-    message(json, target.question());
+    message(json, target.question(), null);
   }
 
   private static void message(JsonGenerator json, Role role, String content) throws IOException {
-    message(json, Message.of(role, content));
+    message(json, Message.of(role, content), null);
   }
 
   /**
    * A message in OpenAI's chat shape: role and content, then name, tool_calls and tool_call_id
-   * where the message has them. Content is always a string (empty for a pure tool call): chat
-   * templates of open models trip over a null content more often than over an empty one.
+   * where the message has them, then the weight if one is given. Content is always a string
+   * (empty for a pure tool call): chat templates of open models trip over a null content more
+   * often than over an empty one.
+   *
+   * @param weight OpenAI's {@code weight} (0: context, 1: trained on), or null for none
    */
-  private static void message(JsonGenerator json, Message m) throws IOException {
+  private static void message(JsonGenerator json, Message m, Integer weight) throws IOException {
     json.writeStartObject();
     json.writeStringField("role", m.role().wireName());
     json.writeStringField("content", m.content());
@@ -273,6 +300,9 @@ final class DatasetJson {
     }
     if (m.toolCallId() != null) {
       json.writeStringField("tool_call_id", m.toolCallId());
+    }
+    if (weight != null) {
+      json.writeNumberField("weight", weight);
     }
     json.writeEndObject();
   }

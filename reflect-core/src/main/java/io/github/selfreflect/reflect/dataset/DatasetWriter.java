@@ -23,21 +23,25 @@ import java.util.Set;
  *       answer of every {@link Verdict#REVISE} target, and, with {@link SftSelection#ALL}, the
  *       original answer of every {@link Verdict#KEEP} target (a good logged answer is good
  *       training data too); with {@link SftSelection#REVISED} kept targets are left out.
+ *       Every assistant message has OpenAI's {@code weight}: 0 in the history (the log's answers
+ *       are context, and some are the very answers reflection found wanting), 1 on the answer.
  *       Readable as it is by OpenAI fine-tuning and TRL (conversational SFT).
  *   <li>{@value #PREFERENCE}: {@code {"prompt":[...history, user K], "chosen":[new answer],
  *       "rejected":[original answer]}} for {@code REVISE} targets only: TRL's conversational
  *       preference format (DPO and friends).
  *   <li>{@value #REFLECTIONS}: one full record per target ({@code source, conversation, turn,
- *       question, original, critique, answer, verdict, model, template, key, filter}), for people,
- *       reports and audits; {@code filter} is null, or {@code {reason, detail}} for a target a
- *       quality filter left out of the two files above.
+ *       question, original, critique, answer, verdict, evidence, model, template, key, filter},
+ *       every key in every row), for people, reports and audits; {@code evidence} is {@code []}
+ *       when the reply named no turns, {@code filter} is null, or {@code {reason, detail}} for a
+ *       target a quality filter left out of the two files above.
  *   <li>{@value #FAILURES}: {@code {source, conversation, turn, reason}} per target that has no
  *       reflection. Always written, empty when nothing failed, so that every build yields the
  *       same set of files and the manifest's file list does not depend on luck.
  * </ul>
  *
  * <p>History messages keep their OpenAI shape (role, content, and name / tool_calls /
- * tool_call_id where present); system messages are included.
+ * tool_call_id where present, then the weight of an assistant message in {@value #SFT}); system
+ * messages are included.
  *
  * <p><b>Reproducible.</b> The writer adds nothing of its own (no timestamps, no ids); the caller
  * must call {@link #write} and {@link #writeFailure} in a deterministic order (file, conversation,
@@ -164,15 +168,14 @@ public final class DatasetWriter implements Closeable {
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     boolean toSft = sft != null && (revise || sftSelection == SftSelection.ALL);
     boolean toPreference = revise && preference != null;
-    if (toSft || toPreference) {
+    if (toSft) {
+      byte[] answer = revise ? newAnswer : pieces.content(target.conversation(), target.index());
+      sft.writeLine(DatasetJson.sft(target, answer, pieces));
+    }
+    if (toPreference) {
       byte[] original = pieces.originalAnswer(target.conversation(), target.index());
-      byte[] answer = revise ? pieces.assistant(newAnswer) : original;
-      if (toSft) {
-        sft.writeLine(DatasetJson.sft(target, answer, pieces));
-      }
-      if (toPreference) {
-        preference.writeLine(DatasetJson.preference(target, answer, original, pieces));
-      }
+      preference.writeLine(
+          DatasetJson.preference(target, pieces.assistant(newAnswer), original, pieces));
     }
     if (reflections != null) {
       reflections.writeLine(DatasetJson.reflection(target, entry, null, newAnswer, pieces));

@@ -10,6 +10,7 @@ import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The JSON the dataset records are assembled from, each piece serialised once: the string
@@ -34,6 +35,8 @@ final class RecordPieces {
   private static final byte[] ROLE = JsonLine.ascii("{\"role\":");
   private static final byte[] CONTENT = JsonLine.ascii(",\"content\":");
   private static final byte[] END = JsonLine.ascii("}");
+  /** Replaces the closing brace of a history answer in {@code sft.jsonl}. */
+  private static final byte[] UNTRAINED_END = JsonLine.ascii(",\"weight\":0}");
 
   private final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
   private final JsonGenerator json;
@@ -41,6 +44,7 @@ final class RecordPieces {
 
   private Conversation conversation;
   private byte[][] messages;
+  private byte[][] sftHistoryMessages;
   private byte[][] contents;
 
   RecordPieces() {
@@ -91,6 +95,29 @@ final class RecordPieces {
     return bytes;
   }
 
+  /**
+   * Message {@code index} of {@code c} as the history of an {@code sft.jsonl} record holds it: an
+   * assistant message with {@code "weight":0} after its other fields, exactly as {@link
+   * DatasetJson} writes it, any other message as {@link #message}. Made once per conversation from
+   * the message's object: {@link #message} stays weightless, since {@code preference.jsonl} shares
+   * it.
+   */
+  byte[] sftHistoryMessage(Conversation c, int index) {
+    select(c);
+    if (c.messages().get(index).role() != Role.ASSISTANT) {
+      return message(c, index);
+    }
+    byte[] bytes = sftHistoryMessages[index];
+    if (bytes == null) {
+      byte[] object = message(c, index); // ends in the object's closing brace
+      int open = object.length - 1;
+      bytes = Arrays.copyOf(object, open + UNTRAINED_END.length);
+      System.arraycopy(UNTRAINED_END, 0, bytes, open, UNTRAINED_END.length);
+      sftHistoryMessages[index] = bytes;
+    }
+    return bytes;
+  }
+
   /** The content of message {@code index} of {@code c} as a literal. */
   byte[] content(Conversation c, int index) {
     select(c);
@@ -120,6 +147,7 @@ final class RecordPieces {
     if (c != conversation) {
       conversation = c;
       messages = new byte[c.messages().size()][];
+      sftHistoryMessages = new byte[c.messages().size()][];
       contents = new byte[c.messages().size()][];
     }
   }

@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.filter;
 
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
+import io.github.selfreflect.reflect.util.LongHashSet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,8 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
- * The (prompt, answer) pairs already written, kept as 64-bit fingerprints in an open-addressing
- * table (8 to 16 bytes a pair) instead of as texts, so that the duplicate filter's memory stays
+ * The (prompt, answer) pairs already written, kept as 64-bit fingerprints in a {@link LongHashSet}
+ * (8 to 16 bytes a pair) instead of as texts, so that the duplicate filter's memory stays
  * small on a corpus of millions of targets: it never holds a conversation.
  *
  * <p>A fingerprint is the first 64 bits of the SHA-256 of the pair, every field length-prefixed
@@ -25,8 +26,7 @@ import java.util.List;
  */
 final class PairFingerprints {
 
-  private long[] slots = new long[1 << 10];
-  private int size;
+  private final LongHashSet fingerprints = new LongHashSet();
 
   /** The conversation whose first {@link #hashedMessages} messages {@link #prefix} has digested. */
   private Conversation hashed;
@@ -36,7 +36,7 @@ final class PairFingerprints {
 
   /** Adds the pair; false if it was there already (a duplicate). */
   boolean add(List<Message> prompt, String answer) {
-    return insert(fingerprint(prompt, answer));
+    return fingerprints.add(fingerprint(prompt, answer));
   }
 
   /**
@@ -45,7 +45,7 @@ final class PairFingerprints {
    * String)} of those messages.
    */
   boolean add(Conversation conversation, int promptLength, String answer) {
-    return insert(fingerprint(conversation, promptLength, answer));
+    return fingerprints.add(fingerprint(conversation, promptLength, answer));
   }
 
   /** {@link #fingerprint(List, String)} of the first {@code promptLength} messages, incrementally. */
@@ -69,7 +69,7 @@ final class PairFingerprints {
   }
 
   int size() {
-    return size;
+    return fingerprints.size();
   }
 
   static long fingerprint(List<Message> prompt, String answer) {
@@ -92,7 +92,9 @@ final class PairFingerprints {
     field(digest, "answer");
     field(digest, answer);
     long fingerprint = ByteBuffer.wrap(digest.digest()).getLong();
-    return fingerprint == 0 ? 1 : fingerprint; // 0 marks a free slot
+    // 0 is folded onto 1, as when the table reserved 0 for a free slot: the set no longer needs
+    // it, but the fingerprints stay exactly what they were, and so do the pairs that collide.
+    return fingerprint == 0 ? 1 : fingerprint;
   }
 
   private static void field(MessageDigest digest, String value) {
@@ -103,40 +105,6 @@ final class PairFingerprints {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
     digest.update(bytes);
-  }
-
-  private boolean insert(long fingerprint) {
-    if (2 * (size + 1) > slots.length) {
-      grow();
-    }
-    if (!insert(slots, fingerprint)) {
-      return false;
-    }
-    size++;
-    return true;
-  }
-
-  private static boolean insert(long[] table, long fingerprint) {
-    int mask = table.length - 1;
-    for (int i = (int) (fingerprint ^ (fingerprint >>> 32)) & mask; ; i = (i + 1) & mask) {
-      if (table[i] == 0) {
-        table[i] = fingerprint;
-        return true;
-      }
-      if (table[i] == fingerprint) {
-        return false;
-      }
-    }
-  }
-
-  private void grow() {
-    long[] bigger = new long[slots.length * 2];
-    for (long fingerprint : slots) {
-      if (fingerprint != 0) {
-        insert(bigger, fingerprint);
-      }
-    }
-    slots = bigger;
   }
 
   private static MessageDigest sha256() {

@@ -13,6 +13,7 @@ import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -166,7 +167,8 @@ public final class ReflectPipeline {
       Reflector.Outcome outcome =
           new Reflector(request, models, cache, listener, meter)
               .reflectMissing(plan, this::forEachTarget);
-      long unsent = plan.missing - outcome.reflected() - outcome.failed();
+      long unsent =
+          plan.missing - outcome.cachedMeanwhile() - outcome.reflected() - outcome.failed();
       if (outcome.abort() == null && unsent > 0 && outcome.stop() == RunMeter.Stop.CANCELLED) {
         throw new ReflectFailureException(
             "Cancelled: " + unsent + " of " + plan.targets + " targets remain; every reply"
@@ -238,6 +240,7 @@ public final class ReflectPipeline {
                 throws IOException {
               plan.targets++;
               Optional<CacheEntry> entry = cache.get(key);
+              plan.lookedUp(entry.isPresent());
               if (entry.isPresent()) {
                 plan.cached++;
                 if (dataset[0] != null) {
@@ -333,8 +336,34 @@ public final class ReflectPipeline {
     long tooLong;
     final List<TargetRef> missingListed = new ArrayList<>();
 
+    /**
+     * Which targets the cache lacked, one bit a target by its place among those looked up. The
+     * request pass reads the same corpus in the same order, and so tells a target another build
+     * stored meanwhile from one that was cached all along, without keeping a key.
+     */
+    private final BitSet missingAt = new BitSet();
+
+    private long lookedUp;
+
+    /** Records the next target's lookup, in corpus order. */
+    void lookedUp(boolean cached) {
+      // Past Integer.MAX_VALUE targets the bits run out: what another build stores of those is
+      // not taken off the progress line's "to reflect" (the summary still counts it as cached).
+      if (!cached && lookedUp < Integer.MAX_VALUE) {
+        missingAt.set((int) lookedUp);
+      }
+      lookedUp++;
+    }
+
+    /** Whether the cache lacked the target at this place (0-based, in corpus order). */
+    boolean wasMissing(long place) {
+      return place < Integer.MAX_VALUE && missingAt.get((int) place);
+    }
+
+    /** A summary from the plan and the request pass alone (no write pass ran). */
     RunSummary summary(Reflector.Outcome outcome, long skipped) {
-      return summary(outcome, cached, outcome.reflected(), outcome.failed(), skipped);
+      return summary(
+          outcome, cached + outcome.cachedMeanwhile(), outcome.reflected(), outcome.failed(), skipped);
     }
 
     /** With the targets counted by the write pass, duplicates included. */

@@ -66,12 +66,16 @@ final class Reflector {
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
   /**
-   * What the request pass did; {@link #NONE} when it did not run.
+   * What the request pass did; {@link #NONE} when it did not run. Targets are counted one by one,
+   * copies of a conversation in two files each on its own, as the summary counts them.
    *
+   * @param cachedMeanwhile targets the plan found missing that another build sharing the cache
+   *     stored before this run asked for them
    * @param paidFor whether this run received (and stored) the reply for a key; a key another build
    *     sharing the cache stored first, and this run therefore did not ask for, is not
    */
   record Outcome(
+      long cachedMeanwhile,
       long reflected,
       long failed,
       long requests,
@@ -87,7 +91,7 @@ final class Reflector {
 
     static final Outcome NONE =
         new Outcome(
-            0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null,
+            0, 0, 0, 0, 0, 0, Usage.NONE, List.of(), Map.of(), null, RunMeter.Stop.NONE, null,
             key -> false);
   }
 
@@ -97,17 +101,19 @@ final class Reflector {
   private final ReflectListener listener;
   private final RunMeter meter;
 
-  private final LongAdder reflected = new LongAdder();
   private final LongAdder replyRetries = new LongAdder();
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<Exception> abort = new AtomicReference<>();
   /**
-   * Every key this run has claimed, mapped to whether its reply has been stored. A target whose
-   * request is under way is not yet in the cache: without the claim, two identical targets (the
-   * same conversation in two files) would be paid for twice.
+   * Every key this run has claimed, and the targets settled so far. A target whose request is under
+   * way is not yet in the cache: without the claim, two identical targets (the same conversation
+   * in two files) would be paid for twice.
    */
-  private final Map<String, Boolean> claims = new ConcurrentHashMap<>();
+  private final TargetTally tally = new TargetTally();
+
+  /** Targets the reader has handed to the grouper, for {@link ReflectPipeline.Plan#wasMissing}. */
+  private long targetsRead;
   private final ResponseFormatFallback fallback;
 
   Reflector(
@@ -147,7 +153,14 @@ final class Reflector {
                 if (stopped()) {
                   throw StopReading.INSTANCE;
                 }
-                return !cache.contains(key) && claims.putIfAbsent(key, Boolean.FALSE) == null;
+                boolean missingAtPlan = plan.wasMissing(targetsRead++);
+                if (cache.contains(key)) {
+                  if (missingAtPlan) {
+                    tally.foundStored(key); // by another build, or a copy of this run's reply
+                  }
+                  return false;
+                }
+                return tally.claim(key);
               },
               group -> {
                 try {
@@ -178,6 +191,8 @@ final class Reflector {
       pool.shutdown();
       awaitQuietly(pool);
       heartbeat.shutdownNow();
+      // A heartbeat under way finishes first, so that the report below is the last one heard.
+      awaitQuietly(heartbeat);
     }
     listener.progress(progress(plan, started));
     Exception aborted = abort.get();
@@ -189,8 +204,9 @@ final class Reflector {
       listed = List.copyOf(failureList.subList(0, Math.min(failureList.size(), RunSummary.LISTED)));
     }
     return new Outcome(
-        reflected.sum(),
-        failureReasons.size(),
+        tally.cached(),
+        tally.reflected(),
+        tally.failed(),
         meter.requests(),
         retries(),
         meter.rateLimited(),
@@ -200,7 +216,7 @@ final class Reflector {
         aborted,
         meter.stop(),
         meter.stop() == RunMeter.Stop.BUDGET ? meter.budgetReason() : null,
-        key -> Boolean.TRUE.equals(claims.get(key)));
+        tally::paidFor);
   }
 
   /** Ends the read-ahead early once the run stops sending. */
@@ -220,13 +236,19 @@ final class Reflector {
     return meter.transportRetries() + replyRetries.sum();
   }
 
+  /**
+   * Where the run stands. What another build stored meanwhile moves from "to reflect" to "cached",
+   * as the summary counts it, so that the figures reach the end when the last request settles.
+   */
   private RunProgress progress(ReflectPipeline.Plan plan, long started) {
+    long meanwhile = tally.cached();
     return new RunProgress(
-        plan.targets,
-        plan.cached,
-        plan.missing,
-        reflected.sum(),
-        failureReasons.size(),
+        // Targets too long for the prompt budget were skipped in the first pass: not to do.
+        plan.targets - plan.tooLong,
+        plan.cached + meanwhile,
+        plan.missing - meanwhile,
+        tally.reflected(),
+        tally.failed(),
         meter.requests(),
         retries(),
         meter.rateLimited(),
@@ -347,8 +369,7 @@ final class Reflector {
             abort.compareAndSet(null, e);
             return;
           }
-          claims.put(pending.key(), Boolean.TRUE);
-          reflected.increment();
+          tally.reflected(pending.key());
         }
       }
       aloneEach(model, again);
@@ -446,8 +467,7 @@ final class Reflector {
           Reflection reflection =
               request.template().parse(response.content(), target.conversation(), target.index());
           cache.put(entry(target, key, reflection, response.content(), response.usage()));
-          claims.put(key, Boolean.TRUE);
-          reflected.increment();
+          tally.reflected(key);
           return;
         } catch (InvalidReplyException e) {
           problem = "reply not valid: " + e.getMessage();
@@ -468,12 +488,17 @@ final class Reflector {
 
   /**
    * Whether the cache holds the key now although it did not when the target was read: another
-   * build sharing the cache paid for it meanwhile. A cache that cannot be read stops the run, as
-   * one that cannot be written does (and the target is not sent).
+   * build sharing the cache paid for it meanwhile, and the target (with its copies) counts as
+   * cached. A cache that cannot be read stops the run, as one that cannot be written does (and the
+   * target is not sent).
    */
   private boolean storedMeanwhile(String key) {
     try {
-      return cache.contains(key);
+      if (!cache.contains(key)) {
+        return false;
+      }
+      tally.storedElsewhere(key);
+      return true;
     } catch (IOException e) {
       abort.compareAndSet(null, e);
       return true;
@@ -488,6 +513,7 @@ final class Reflector {
    */
   private void fail(Target target, String key, String published, String logged) {
     failureReasons.put(key, published);
+    tally.failed(key);
     failureList.add(TargetRef.of(target) + ": " + logged);
     listener.warn("Failed " + TargetRef.of(target) + ": " + logged);
   }

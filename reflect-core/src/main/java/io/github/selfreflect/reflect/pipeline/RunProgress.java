@@ -6,10 +6,13 @@ import java.time.Duration;
 /**
  * Where a run stands, as the request pass reports it at a steady cadence.
  *
- * @param targets all targets of the corpus
- * @param cached targets the cache already had when the run started
- * @param toReflect targets this run has to request
- * @param reflected targets reflected so far
+ * @param targets the targets of the corpus to reflect or take from the cache: all but those
+ *     skipped as too long for the prompt budget
+ * @param cached targets this run need not ask for: those the cache had when the run started, and
+ *     those another build sharing the cache has stored since (as the summary counts them)
+ * @param toReflect targets this run reflects: those the cache lacked when the run started, less
+ *     those another build has stored since; it shrinks as such targets are found
+ * @param reflected targets reflected so far (a conversation in two files is two targets)
  * @param failed targets failed so far
  * @param requests HTTP requests sent so far, retries included
  * @param retries requests repeated so far: transport retries and re-asked unusable replies
@@ -41,6 +44,11 @@ public record RunProgress(
     return cached + settled();
   }
 
+  /** Targets this run still has to settle: 0 once the last request has. */
+  public long remaining() {
+    return Math.max(0, toReflect - settled());
+  }
+
   /** Share of all targets done, 0 to 100. */
   public double percent() {
     return targets == 0 ? 100 : 100.0 * done() / targets;
@@ -58,7 +66,6 @@ public record RunProgress(
     if (settled == 0) {
       return null;
     }
-    long left = Math.max(0, toReflect - settled);
-    return Duration.ofNanos((long) ((double) elapsed.toNanos() * left / settled));
+    return Duration.ofNanos((long) ((double) elapsed.toNanos() * remaining() / settled));
   }
 }

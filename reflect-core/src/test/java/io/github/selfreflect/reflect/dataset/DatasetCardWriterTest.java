@@ -88,6 +88,12 @@ class DatasetCardWriterTest {
     assertTrue(card.contains("| template | `seed` (fingerprint `abc`) |\n"), card);
     assertTrue(card.contains("| sampling | temperature 0.2 |\n"), card);
     assertTrue(card.contains("| `sft.jsonl` | 5 |"), card);
+    // Whoever trains on the file learns that the history's answers are not training data.
+    assertTrue(
+        card.contains(
+            "only that answer is training data (`weight` 1), the answers in the history are context"
+                + " (`weight` 0) |\n"),
+        card);
     assertTrue(card.contains("| 3 | 5 | 4 | 1 | 0 | 0 | 0 |\n"), card);
     assertTrue(card.contains("Made from 2 chat files (123 bytes)."), card);
   }

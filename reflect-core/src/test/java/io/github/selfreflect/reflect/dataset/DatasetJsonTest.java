@@ -2,8 +2,13 @@ package io.github.selfreflect.reflect.dataset;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.selfreflect.reflect.cache.CacheEntry;
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
@@ -15,6 +20,8 @@ import io.github.selfreflect.reflect.filter.FilterReason;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.prompt.Reflection;
 import io.github.selfreflect.reflect.prompt.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -75,23 +82,84 @@ class DatasetJsonTest {
         "k" + reflection.hashCode(), "seed", model, "a/b.jsonl", "c1", 1, reflection, "{}", Usage.NONE);
   }
 
-  /** What the writer does for one target, compared with the generated records. */
+  /**
+   * What the writer does for one target (an SFT record whatever the verdict, a preference pair for
+   * a revise), compared with the generated records; the generated ones are checked further.
+   */
   private static void assertSameRecords(Target target, CacheEntry entry, Exclusion exclusion, RecordPieces pieces) {
     String original = target.originalAnswer().content();
     boolean revise = entry.reflection().verdict() == Verdict.REVISE;
     String answer = revise ? entry.reflection().answer() : original;
     byte[] newAnswer = pieces.literal(entry.reflection().answer());
-    byte[] originalMessage = pieces.originalAnswer(target.conversation(), target.index());
-    byte[] answerMessage = revise ? pieces.assistant(newAnswer) : originalMessage;
+    byte[] sftAnswer = revise ? newAnswer : pieces.content(target.conversation(), target.index());
+    byte[] sft = DatasetJson.sft(target, answer);
     assertEquals(
-        new String(DatasetJson.sft(target, answer), UTF_8),
-        new String(DatasetJson.sft(target, answerMessage, pieces).toBytes(), UTF_8));
+        new String(sft, UTF_8),
+        new String(DatasetJson.sft(target, sftAnswer, pieces).toBytes(), UTF_8));
+    assertWeights(target, answer, sft);
+    if (revise) {
+      byte[] originalMessage = pieces.originalAnswer(target.conversation(), target.index());
+      byte[] preference = DatasetJson.preference(target, answer, original);
+      assertEquals(
+          new String(preference, UTF_8),
+          new String(
+              DatasetJson.preference(target, pieces.assistant(newAnswer), originalMessage, pieces).toBytes(),
+              UTF_8));
+      assertFalse(new String(preference, UTF_8).contains("\"weight\""), "no weights in a preference pair");
+    }
+    byte[] reflection = DatasetJson.reflection(target, entry, exclusion);
     assertEquals(
-        new String(DatasetJson.preference(target, answer, original), UTF_8),
-        new String(DatasetJson.preference(target, answerMessage, originalMessage, pieces).toBytes(), UTF_8));
-    assertEquals(
-        new String(DatasetJson.reflection(target, entry, exclusion), UTF_8),
+        new String(reflection, UTF_8),
         new String(DatasetJson.reflection(target, entry, exclusion, newAnswer, pieces).toBytes(), UTF_8));
+    assertEquals(entry.reflection().evidence(), evidence(reflection));
+  }
+
+  /**
+   * The SFT record is the history, K and the answer, and only assistant messages have a weight: 0
+   * in the history, 1 on the answer.
+   */
+  private static void assertWeights(Target target, String answer, byte[] sft) {
+    JsonNode messages = read(sft).get("messages");
+    assertEquals(target.index() + 1, messages.size());
+    for (int i = 0; i < target.index(); i++) {
+      Message m = target.conversation().messages().get(i);
+      JsonNode written = messages.get(i);
+      assertEquals(m.role().wireName(), written.get("role").asText());
+      assertEquals(m.content(), written.get("content").asText());
+      if (m.role() == Role.ASSISTANT) {
+        assertEquals(0, written.get("weight").intValue(), "history answer " + i + ": " + written);
+        assertTrue(written.get("weight").isInt());
+      } else {
+        assertFalse(written.has("weight"), "message " + i + ": " + written);
+      }
+    }
+    JsonNode last = messages.get(target.index());
+    assertEquals("assistant", last.get("role").asText());
+    assertEquals(answer, last.get("content").asText());
+    assertEquals(1, last.get("weight").intValue(), last.toString());
+    assertEquals(List.of("role", "content", "weight"), fieldNames(last));
+  }
+
+  private static List<Integer> evidence(byte[] reflection) {
+    JsonNode evidence = read(reflection).get("evidence");
+    assertTrue(evidence != null && evidence.isArray(), "evidence is always an array");
+    List<Integer> turns = new ArrayList<>();
+    evidence.forEach(turn -> turns.add(turn.intValue()));
+    return turns;
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static JsonNode read(byte[] record) {
+    try {
+      return new ObjectMapper().readTree(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -114,15 +182,95 @@ class DatasetJsonTest {
   }
 
   @Test
+  void sftHistoryAnswersWeighZeroAndTheAnswerOneWhateverTheirFields() {
+    RecordPieces pieces = new RecordPieces();
+    Target last = Targets.of(TRICKY).get(2);
+    String expected =
+        "{\"messages\":["
+            + "{\"role\":\"system\",\"content\":\"Be brief. \\\"Quotes\\\", \\\\ backslash, \\u0001 control\"},"
+            + "{\"role\":\"user\",\"content\":\"What is 2+2? 🙂 and a lone \\uD800 surrogate\"},"
+            + "{\"role\":\"assistant\",\"content\":\"5\",\"weight\":0},"
+            + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"add\",\"arguments\":\"{\\\"a\\\":2}\"}}],\"weight\":0},"
+            + "{\"role\":\"tool\",\"content\":\"4\",\"name\":\"add\",\"tool_call_id\":\"call_1\"},"
+            + "{\"role\":\"user\",\"content\":\"Really?\\nThink again.\",\"name\":\"alice\"},"
+            + "{\"role\":\"assistant\",\"content\":\"4, sorry.\",\"name\":\"bot\",\"weight\":0},"
+            + "{\"role\":\"user\",\"content\":\"Thanks\"},"
+            + "{\"role\":\"assistant\",\"content\":\"You are welcome!\",\"weight\":1}]}";
+    assertEquals(expected, new String(DatasetJson.sft(last, "You are welcome!"), UTF_8));
+    assertEquals(
+        expected,
+        new String(DatasetJson.sft(last, pieces.literal("You are welcome!"), pieces).toBytes(), UTF_8));
+  }
+
+  @Test
+  void sftWeightsDoNotLeakIntoThePreferencePromptOfTheSameConversation() {
+    RecordPieces pieces = new RecordPieces();
+    Target last = Targets.of(TRICKY).get(2);
+    byte[] answer = pieces.literal("Bye!");
+    // The SFT record first, so that the conversation's weighted pieces exist when the pair is made.
+    DatasetJson.sft(last, answer, pieces);
+    String pair =
+        new String(
+            DatasetJson.preference(
+                    last, pieces.assistant(answer), pieces.originalAnswer(TRICKY, 8), pieces)
+                .toBytes(),
+            UTF_8);
+    assertEquals(new String(DatasetJson.preference(last, "Bye!", "You're welcome."), UTF_8), pair);
+    assertTrue(pair.contains("{\"role\":\"assistant\",\"content\":\"5\"},"), pair);
+    assertFalse(pair.contains("weight"), pair);
+  }
+
+  @Test
+  void reflectionsAlwaysHaveEvidenceAnEmptyListWhenNoTurnsWereNamed() {
+    RecordPieces pieces = new RecordPieces();
+    Target target = Targets.of(TRICKY).get(0);
+    CacheEntry entry = entry(new Reflection("c", "a", Verdict.REVISE), "m");
+    assertEquals(List.of(), entry.reflection().evidence());
+    String generated = new String(DatasetJson.reflection(target, entry, null), UTF_8);
+    assertTrue(generated.contains(",\"verdict\":\"revise\",\"evidence\":[],\"model\":\"m\","), generated);
+    assertEquals(
+        generated,
+        new String(DatasetJson.reflection(target, entry, null, pieces.literal("a"), pieces).toBytes(), UTF_8));
+  }
+
+  /** A tool call of the random conversations: its id and arguments need escaping too. */
+  private static JsonNode randomToolCalls(Random random) {
+    ObjectMapper mapper = new ObjectMapper();
+    ArrayNode calls = mapper.createArrayNode();
+    for (int i = 0, n = 1 + random.nextInt(2); i < n; i++) {
+      ObjectNode call = calls.addObject();
+      call.put("id", "call_" + randomText(random));
+      call.put("type", "function");
+      call.putObject("function").put("name", "f" + i).put("arguments", randomText(random));
+    }
+    return calls;
+  }
+
+  private static String maybeName(Random random) {
+    return random.nextInt(4) == 0 ? randomText(random) : null;
+  }
+
+  @Test
   void randomConversationsAssembleToTheGeneratedRecords() {
     Random random = new Random(17);
     RecordPieces pieces = new RecordPieces();
     for (int n = 0; n < 300; n++) {
       List<Message> messages = new ArrayList<>();
+      if (random.nextInt(3) == 0) {
+        messages.add(Message.of(Role.SYSTEM, randomText(random)));
+      }
       int exchanges = 1 + random.nextInt(4);
       for (int e = 0; e < exchanges; e++) {
-        messages.add(Message.of(Role.USER, randomText(random)));
-        messages.add(Message.of(Role.ASSISTANT, randomText(random)));
+        messages.add(new Message(Role.USER, randomText(random), null, null, maybeName(random)));
+        if (random.nextInt(4) == 0) { // a tool round trip before the answer
+          JsonNode calls = randomToolCalls(random);
+          messages.add(new Message(Role.ASSISTANT, random.nextBoolean() ? "" : randomText(random), calls, null, null));
+          for (JsonNode call : calls) {
+            messages.add(new Message(Role.TOOL, randomText(random), null, call.get("id").asText(), maybeName(random)));
+          }
+        }
+        messages.add(new Message(Role.ASSISTANT, randomText(random), null, null, maybeName(random)));
       }
       messages.add(Message.of(Role.USER, randomText(random)));
       Conversation conversation =

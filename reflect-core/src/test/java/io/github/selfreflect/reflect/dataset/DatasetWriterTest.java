@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -121,12 +122,22 @@ class DatasetWriterTest {
             + "{\"role\":\"tool\",\"content\":\"4\",\"name\":\"add\",\"tool_call_id\":\"call_1\"},"
             + "{\"role\":\"assistant\",\"content\":\"4.\"},"
             + "{\"role\":\"user\",\"content\":\"And times 3?\"}";
+    // In sft.jsonl the history's answers are context only: OpenAI's weight 0 on each.
+    String sftHistory =
+        "{\"role\":\"system\",\"content\":\"You are terse.\"},"
+            + "{\"role\":\"user\",\"content\":\"Add 2 and 2.\"},"
+            + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_1\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"add\",\"arguments\":\"{}\"}}],"
+            + "\"weight\":0},"
+            + "{\"role\":\"tool\",\"content\":\"4\",\"name\":\"add\",\"tool_call_id\":\"call_1\"},"
+            + "{\"role\":\"assistant\",\"content\":\"4.\",\"weight\":0},"
+            + "{\"role\":\"user\",\"content\":\"And times 3?\"}";
     assertEquals(
         "{\"messages\":["
-            + history
-            + ",{\"role\":\"assistant\",\"content\":\"(2 + 2) × 3 = 12.\"}]}\n"
+            + sftHistory
+            + ",{\"role\":\"assistant\",\"content\":\"(2 + 2) × 3 = 12.\",\"weight\":1}]}\n"
             + "{\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"},"
-            + "{\"role\":\"assistant\",\"content\":\"Paris.\"}]}\n",
+            + "{\"role\":\"assistant\",\"content\":\"Paris.\",\"weight\":1}]}\n",
         read("sft.jsonl"));
     assertEquals(
         "{\"prompt\":["
@@ -137,12 +148,12 @@ class DatasetWriterTest {
     assertEquals(
         "{\"source\":\"shop/tools.jsonl\",\"conversation\":\"conv-1\",\"turn\":6,"
             + "\"question\":\"And times 3?\",\"original\":\"7.\",\"critique\":\"3 × 4 is 12, not 7.\","
-            + "\"answer\":\"(2 + 2) × 3 = 12.\",\"verdict\":\"revise\",\"model\":\"gpt-4o\","
+            + "\"answer\":\"(2 + 2) × 3 = 12.\",\"verdict\":\"revise\",\"evidence\":[],\"model\":\"gpt-4o\","
             + "\"template\":\"seed\",\"key\":\"key-conv-1-6\",\"filter\":null}\n"
             + "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
             + "\"question\":\"Capital of France?\",\"original\":\"Paris.\","
             + "\"critique\":\"Correct and brief.\",\"answer\":\"\",\"verdict\":\"keep\","
-            + "\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\",\"filter\":null}\n",
+            + "\"evidence\":[],\"model\":\"gpt-4o\",\"template\":\"seed\",\"key\":\"key-conv-2-1\",\"filter\":null}\n",
         read("reflections.jsonl"));
     assertEquals(
         "{\"source\":\"shop/plain.jsonl\",\"conversation\":\"conv-2\",\"turn\":1,"
@@ -188,7 +199,7 @@ class DatasetWriterTest {
     }
     assertEquals(
         "{\"messages\":[{\"role\":\"user\",\"content\":\"Würfel 🎲?\\n\\\"quote\\\"\"},"
-            + "{\"role\":\"assistant\",\"content\":\"Ja 🎲.\"}]}\n",
+            + "{\"role\":\"assistant\",\"content\":\"Ja 🎲.\",\"weight\":1}]}\n",
         read("sft.jsonl"));
   }
 
@@ -202,12 +213,61 @@ class DatasetWriterTest {
     }
     assertEquals(
         "{\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"},"
-            + "{\"role\":\"assistant\",\"content\":\"Paris.\"}]}\n",
+            + "{\"role\":\"assistant\",\"content\":\"Paris.\",\"weight\":1}]}\n",
         read("sft.jsonl"));
     assertEquals("", read("preference.jsonl"));
     assertEquals("", read("failures.jsonl"), "written even when empty");
     assertEquals(
         List.of(0L, 0L, 1L, 1L), files.stream().map(OutputFile::records).collect(Collectors.toList()));
+  }
+
+  @Test
+  void anAnswerReflectionRejectedIsContextNotTrainingDataInTheLaterTargetsSftRecords()
+      throws IOException {
+    Conversation conversation =
+        new Conversation(
+            "conv-3",
+            "shop/coin.jsonl",
+            1,
+            List.of(
+                Message.of(Role.USER, "Toss a coin: how many sides can come up?"),
+                Message.of(Role.ASSISTANT, "Three."),
+                Message.of(Role.USER, "How can a coin have 3 sides?"),
+                Message.of(Role.ASSISTANT, "Sorry: two, heads or tails."),
+                Message.of(Role.USER, "Thanks.")));
+    List<Target> targets = Targets.of(conversation);
+    try (DatasetWriter writer = DatasetWriter.open(dir)) {
+      Target wrong = targets.get(0);
+      writer.write(wrong, reflection(wrong, "A coin has two sides.", "Two.", Verdict.REVISE));
+      Target right = targets.get(1);
+      writer.write(right, reflection(right, "Correct.", "", Verdict.KEEP));
+      writer.finish();
+    }
+
+    List<JsonNode> sft = lines("sft.jsonl");
+    assertEquals(2, sft.size());
+    JsonNode later = sft.get(1).get("messages");
+    assertEquals("Three.", later.get(1).get("content").asText(), "the log's history, as it was");
+    assertEquals(0, later.get(1).get("weight").intValue(), "...but not trained on");
+    assertEquals("Sorry: two, heads or tails.", later.get(3).get("content").asText());
+    assertEquals(1, later.get(3).get("weight").intValue());
+    for (JsonNode record : sft) {
+      for (JsonNode message : record.get("messages")) {
+        assertEquals(
+            message.get("role").asText().equals("assistant"), message.has("weight"), message.toString());
+      }
+    }
+    assertEquals(1, sft.get(0).get("messages").get(1).get("weight").intValue());
+    assertEquals("Two.", sft.get(0).get("messages").get(1).get("content").asText());
+  }
+
+  private List<JsonNode> lines(String name) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve(name), UTF_8)) {
+      records.add(mapper.readTree(line));
+    }
+    return records;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,28 @@ class CancelAndConcurrencyTest {
     assertEquals(48, last.done());
     assertEquals(48, last.requests());
     assertTrue(fixture.progress.size() >= 2, "a heartbeat during the run, and the final report");
+  }
+
+  /**
+   * A conversation in two files is two targets and one request: the copy settles with the request
+   * it shares, whether it is read while that request is in flight or after its reply is cached, so
+   * the progress line ends with every target done, as the summary counts them.
+   */
+  @Test
+  void progressCountsACopyInASecondFileWithTheRequestItShares(@TempDir Path tmp) throws Exception {
+    PipelineFixture fixture = new PipelineFixture(tmp, 24);
+    Files.copy(fixture.chats().resolve("chats.jsonl"), fixture.chats().resolve("copy.jsonl"));
+    try (FakeLlmServer server = new FakeLlmServer().latency(Duration.ofMillis(50)).start()) {
+      RunSummary summary = fixture.pipeline(server, 4, RunLimits.DEFAULT).run();
+      assertEquals(24, server.requestCount(), "each copy is paid for once");
+      assertEquals(48, summary.reflected());
+    }
+    RunProgress last = fixture.progress.get(fixture.progress.size() - 1);
+    assertEquals(48, last.targets());
+    assertEquals(48, last.toReflect());
+    assertEquals(48, last.reflected(), "each copy is a target this run reflected");
+    assertEquals(0, last.remaining(), last::toString);
+    assertEquals(48, last.done(), last::toString);
   }
 
   @Test

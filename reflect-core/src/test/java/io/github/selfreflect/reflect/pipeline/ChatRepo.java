@@ -24,6 +24,7 @@ final class ChatRepo {
   final Path root;
   final Path chats;
   final List<String> warnings = new ArrayList<>();
+  final List<RunProgress> progress = new ArrayList<>();
 
   ChatRepo(Path root) throws IOException {
     this.root = root;
@@ -98,6 +99,13 @@ final class ChatRepo {
       public void warn(String message) {
         synchronized (warnings) {
           warnings.add(message);
+        }
+      }
+
+      @Override
+      public void progress(RunProgress report) {
+        synchronized (progress) {
+          progress.add(report);
         }
       }
     };

@@ -76,6 +76,9 @@ class HindsightPipelineTest {
       assertEquals(2, summary.skipped());
       assertEquals(0, summary.failed());
       assertEquals(1, fake.requestCount());
+      RunProgress last = repo.progress.get(repo.progress.size() - 1);
+      assertEquals(100.0, last.percent(), "skipped targets are not left to do: " + last);
+      assertEquals(0, last.remaining(), last.toString());
       assertEquals(List.of("Hi"), List.of(fake.calls().get(0).hindsight().question(1)));
       assertEquals(2, repo.warnings.size(), repo.warnings.toString());
       assertTrue(repo.warnings.get(0).matches("Skipping chats\\.jsonl:1 conversation \\S+ turn 1: turn 1 \\(assistant\\) alone is about 5\\d\\d\\d tokens, over reflect\\.maxPromptTokens=2000.*"), repo.warnings.get(0));

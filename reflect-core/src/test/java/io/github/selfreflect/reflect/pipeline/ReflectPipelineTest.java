@@ -489,13 +489,22 @@ class ReflectPipelineTest {
             + "{\"role\":\"tool\",\"content\":\"4\",\"tool_call_id\":\"call_1\"},"
             + "{\"role\":\"assistant\",\"content\":\"4.\"},"
             + "{\"role\":\"user\",\"content\":\"And times 3?\"}";
-    // OpenAI fine-tuning and TRL conversational SFT: the whole chat as "messages".
+    // OpenAI fine-tuning and TRL conversational SFT: the whole chat as "messages", the history's
+    // answers weighted 0 (context), the new answer 1 (trained on).
+    String sftHistory =
+        "{\"role\":\"system\",\"content\":\"You are terse.\"},"
+            + "{\"role\":\"user\",\"content\":\"Add 2 and 2.\"},"
+            + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_1\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"add\",\"arguments\":\"{}\"}}],\"weight\":0},"
+            + "{\"role\":\"tool\",\"content\":\"4\",\"tool_call_id\":\"call_1\"},"
+            + "{\"role\":\"assistant\",\"content\":\"4.\",\"weight\":0},"
+            + "{\"role\":\"user\",\"content\":\"And times 3?\"}";
     assertEquals(
         "{\"messages\":["
-            + history
+            + sftHistory
             + ",{\"role\":\"assistant\",\"content\":"
             + JSON.writeValueAsString(newAnswer)
-            + "}]}\n",
+            + ",\"weight\":1}]}\n",
         Files.readString(root.resolve("out/sft.jsonl"), UTF_8));
     // TRL conversational preference: prompt, chosen, rejected.
     assertEquals(

@@ -3,6 +3,9 @@ package io.github.selfreflect.reflect.pipeline;
 import static io.github.selfreflect.reflect.pipeline.ChatRepo.record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.selfreflect.reflect.cache.CacheEntry;
@@ -16,6 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,33 +39,15 @@ class SharedCacheTest {
   @Test
   void targetsAnotherBuildStoresDuringTheRunAreNotSentAndCountAsCached() throws Exception {
     List<String> ks = PipelineFixture.ks(4);
-    // The replies the other build will store, made by a run of its own.
-    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), 4);
-    try (FakeLlmServer server = new FakeLlmServer().start()) {
-      other.pipeline(server, 1, RunLimits.DEFAULT).run();
-    }
-    List<CacheEntry> others = new ArrayList<>();
-    for (String k : ks.subList(1, 4)) {
-      others.add(entryFor(other.cache(), k));
-    }
+    PipelineFixture other = anotherBuild(4);
+    List<CacheEntry> others = entriesFor(other, ks.subList(1, 4));
 
     // One request at a time, and a read-ahead of two: while the first target's request is
     // answered, the second waits in the queue, the third is read (found missing) and waits for a
     // place in it, and the fourth is not read yet. The other build stores all three right then.
     PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 4);
     try (FakeLlmServer server =
-        new FakeLlmServer(
-                body -> {
-                  String k = FakeLlmServer.extractK(body).orElseThrow();
-                  if (k.equals(ks.get(0))) {
-                    // The reader reaches the third target within microseconds of handing the
-                    // first to the pool; the pause only makes sure it has before the store.
-                    pause(200);
-                    others.forEach(entry -> store(mine.cache(), entry));
-                  }
-                  return FakeLlmServer.seedReply(k);
-                })
-            .start()) {
+        storingWhileTheFirstIsAnswered(ks.get(0), mine, others, k -> {}).start()) {
       RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
 
       assertEquals(Map.of(ks.get(0), 1), server.countsByK(), "the stored targets were not sent");
@@ -75,6 +63,95 @@ class SharedCacheTest {
     assertArrayEquals(other.output("sft.jsonl"), mine.output("sft.jsonl"));
     assertArrayEquals(other.output("reflections.jsonl"), mine.output("reflections.jsonl"));
     assertEquals(4, mine.cachedLines(), "one record per target");
+  }
+
+  /**
+   * The progress line counts what another build stores as cached, as the summary does, so that
+   * "to reflect" shrinks to the requests this run really sends and reaches 0 when the last one
+   * settles. Of six targets, the sixth is cached before the run starts; the other build stores the
+   * second and third while they wait in the queue (found right before their requests would leave)
+   * and the fourth before it is read (found when read); the first and the fifth are this run's. A
+   * heartbeat is heard while the fifth, the last request, is in flight.
+   */
+  @Test
+  void progressCountsTargetsAnotherBuildStoredAsCachedSoNothingIsLeftToGo() throws Exception {
+    List<String> ks = PipelineFixture.ks(6);
+    List<CacheEntry> entries =
+        entriesFor(anotherBuild(6), List.of(ks.get(1), ks.get(2), ks.get(3), ks.get(5)));
+    List<CacheEntry> others = entries.subList(0, 3);
+
+    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 6);
+    store(mine.cache(), entries.get(3)); // cached all along: not what another build stored meanwhile
+    AtomicReference<RunProgress> heardInFlight = new AtomicReference<>();
+    try (FakeLlmServer server =
+        storingWhileTheFirstIsAnswered(
+                ks.get(0),
+                mine,
+                others,
+                k -> {
+                  if (k.equals(ks.get(4))) {
+                    heardInFlight.set(nextProgress(mine));
+                  }
+                })
+            .start()) {
+      RunSummary summary = mine.pipeline(server, 1, RunLimits.DEFAULT).run();
+
+      assertEquals(Map.of(ks.get(0), 1, ks.get(4), 1), server.countsByK());
+      assertEquals(2, summary.reflected(), "this run reflected the first and the fifth");
+      assertEquals(4, summary.cached());
+
+      RunProgress inFlight = heardInFlight.get();
+      assertNotNull(inFlight, "a heartbeat while the last request was in flight");
+      assertEquals(4, inFlight.cached(), "one cached all along, three stored meanwhile: " + inFlight);
+      assertEquals(2, inFlight.toReflect(), "the two targets this run sends: " + inFlight);
+      assertEquals(1, inFlight.reflected(), inFlight::toString);
+      assertEquals(1, inFlight.remaining(), "the one request in flight is all that is left");
+      assertEquals(5, inFlight.done(), inFlight::toString);
+
+      RunProgress last = mine.progress.get(mine.progress.size() - 1);
+      assertEquals(0, last.remaining(), last::toString);
+      assertEquals(6, last.done(), last::toString);
+      assertEquals(100, last.percent(), last::toString);
+      assertEquals(summary.cached(), last.cached(), "the last line and the summary agree");
+      assertEquals(summary.reflected(), last.reflected(), "the last line and the summary agree");
+      assertEquals(server.requestCount(), last.toReflect(), "no more to reflect than was sent");
+    }
+    assertNoLineGoesBack(mine.progress);
+    assertEquals(List.of(), mine.warnings);
+  }
+
+  /**
+   * A run stopped by its budget says how many targets remain: not those another build stored
+   * meanwhile, which are cached, only those nobody has reflected. Its summary counts them so.
+   */
+  @Test
+  void aBudgetStopLeavesOnlyTheTargetsNobodyReflected() throws Exception {
+    List<String> ks = PipelineFixture.ks(5);
+    List<CacheEntry> others = entriesFor(anotherBuild(5), ks.subList(1, 4));
+
+    PipelineFixture mine = new PipelineFixture(tmp.resolve("mine"), 5);
+    try (FakeLlmServer server =
+        storingWhileTheFirstIsAnswered(ks.get(0), mine, others, k -> {}).start()) {
+      ReflectFailureException e =
+          assertThrows(
+              ReflectFailureException.class,
+              () ->
+                  mine.pipeline(server, 1, BudgetsAndFailuresTest.limits(1, 0, BudgetAction.FAIL, "0"))
+                      .run());
+
+      assertEquals(1, server.requestCount(), "the budget of one request, spent on the first");
+      assertTrue(
+          e.getMessage().startsWith("Budget reached (reflect.maxRequests=1 reached): 1 of 5"
+              + " targets remain"),
+          e.getMessage());
+      assertEquals(3, e.summary().cached());
+      assertEquals(1, e.summary().reflected());
+      assertEquals(1, e.summary().skipped());
+      RunProgress last = mine.progress.get(mine.progress.size() - 1);
+      assertEquals(1, last.remaining(), "the fifth target, unsent: " + last);
+      assertEquals(4, last.done(), last::toString);
+    }
+    assertNoLineGoesBack(mine.progress);
   }
 
   @Test
@@ -123,6 +200,75 @@ class SharedCacheTest {
       assertEquals(12, summary.reflected());
       assertEquals(12, server.requestCount());
       assertTrue(server.countsByK().values().stream().allMatch(n -> n == 1), server.countsByK()::toString);
+    }
+  }
+
+  /** The other build: a run of its own over the same corpus, which makes the replies it stores. */
+  private PipelineFixture anotherBuild(int targets) throws Exception {
+    PipelineFixture other = new PipelineFixture(tmp.resolve("other"), targets);
+    try (FakeLlmServer server = new FakeLlmServer().start()) {
+      other.pipeline(server, 1, RunLimits.DEFAULT).run();
+    }
+    return other;
+  }
+
+  /** The other build's entries for the given Ks, in that order. */
+  private static List<CacheEntry> entriesFor(PipelineFixture other, List<String> ks)
+      throws IOException {
+    List<CacheEntry> entries = new ArrayList<>();
+    for (String k : ks) {
+      entries.add(entryFor(other.cache(), k));
+    }
+    return entries;
+  }
+
+  /**
+   * A fake that, while it answers {@code firstK}, has the other build store {@code others} in
+   * {@code mine}'s cache (the first test says where each target is then); every other K goes to
+   * {@code onOtherK} before it is answered.
+   */
+  private static FakeLlmServer storingWhileTheFirstIsAnswered(
+      String firstK, PipelineFixture mine, List<CacheEntry> others, Consumer<String> onOtherK) {
+    return new FakeLlmServer(
+        body -> {
+          String k = FakeLlmServer.extractK(body).orElseThrow();
+          if (k.equals(firstK)) {
+            // The reader reaches the third target within microseconds of handing the first to
+            // the pool; the pause only makes sure it has before the store.
+            pause(200);
+            others.forEach(entry -> store(mine.cache(), entry));
+          } else {
+            onOtherK.accept(k);
+          }
+          return FakeLlmServer.seedReply(k);
+        });
+  }
+
+  /**
+   * The next progress report the fixture hears (a heartbeat comes every second), or null after
+   * ten seconds.
+   */
+  private static RunProgress nextProgress(PipelineFixture fixture) {
+    int heard = fixture.progress.size();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fixture.progress.size() == heard && System.nanoTime() < deadline) {
+      pause(20);
+    }
+    return fixture.progress.size() > heard ? fixture.progress.get(heard) : null;
+  }
+
+  /**
+   * Progress only moves forward: what is left to reflect never grows back (a target found stored
+   * by another build is taken off once), and what is done never shrinks.
+   */
+  private static void assertNoLineGoesBack(List<RunProgress> lines) {
+    assertFalse(lines.isEmpty(), "the request pass reports at least once");
+    for (int i = 1; i < lines.size(); i++) {
+      RunProgress before = lines.get(i - 1);
+      RunProgress after = lines.get(i);
+      assertTrue(after.toReflect() <= before.toReflect(), before + " then " + after);
+      assertTrue(after.remaining() <= before.remaining(), before + " then " + after);
+      assertTrue(after.done() >= before.done(), before + " then " + after);
     }
   }
 

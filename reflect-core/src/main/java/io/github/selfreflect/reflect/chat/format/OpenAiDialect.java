@@ -20,7 +20,9 @@ import java.util.Map;
  * read as {@code ""}), or an array of parts, which {@link ContentParts} flattens (lossily, for
  * non-text parts). {@code tool_calls} is kept as read. The deprecated {@code function_call} of an
  * assistant message becomes a tool call too, so that older logs keep their tool traffic. Other keys
- * ({@code tools}, {@code label}, {@code images}, {@code loss_weight}, ...) are ignored.
+ * ({@code tools}, {@code label}, {@code images}, {@code loss_weight}, ...) are ignored, a message's
+ * {@code weight} too: every assistant answer with a later user turn is a target whatever its
+ * weight, and the {@code sft.jsonl} written sets the weights afresh (0 for history, 1 for the answer).
  */
 final class OpenAiDialect {
 

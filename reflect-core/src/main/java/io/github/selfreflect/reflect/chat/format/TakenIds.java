@@ -1,57 +1,24 @@
 package io.github.selfreflect.reflect.chat.format;
 
+import io.github.selfreflect.reflect.util.LongHashSet;
+
 /**
- * The ids already given out in one file, kept as 64-bit fingerprints in an open-addressing table (8
+ * The ids already given out in one file, kept as 64-bit fingerprints in a {@link LongHashSet} (8
  * to 16 bytes per id) rather than as strings (a hundred bytes or more each), so that a file of
  * millions of small records does not fill the heap with ids.
  *
  * <p>Two different ids with the same fingerprint (odds about one in 10<sup>7</sup> for a file of
  * ten million records) make the second look taken, so it gets a needless suffix. Ids stay unique,
- * since an id that is given out is never already in the table, and stay stable, since the same file
+ * since an id that is given out is never already in the set, and stay stable, since the same file
  * gives the same fingerprints in the same order.
  */
 final class TakenIds {
 
-  private static final int INITIAL_SLOTS = 1 << 10;
-
-  /** 0 marks a free slot; a fingerprint that happens to be 0 is stored as 1. */
-  private long[] slots = new long[INITIAL_SLOTS];
-
-  private int size;
+  private final LongHashSet fingerprints = new LongHashSet();
 
   /** Adds {@code id}; false if it (or an id with its fingerprint) was there already. */
   boolean add(String id) {
-    if (2 * (size + 1) > slots.length) {
-      grow();
-    }
-    if (!insert(slots, fingerprint(id))) {
-      return false;
-    }
-    size++;
-    return true;
-  }
-
-  private static boolean insert(long[] table, long fingerprint) {
-    int mask = table.length - 1;
-    for (int i = (int) fingerprint & mask; ; i = (i + 1) & mask) {
-      if (table[i] == 0) {
-        table[i] = fingerprint;
-        return true;
-      }
-      if (table[i] == fingerprint) {
-        return false;
-      }
-    }
-  }
-
-  private void grow() {
-    long[] bigger = new long[slots.length * 2];
-    for (long fingerprint : slots) {
-      if (fingerprint != 0) {
-        insert(bigger, fingerprint);
-      }
-    }
-    slots = bigger;
+    return fingerprints.add(fingerprint(id));
   }
 
   /** FNV-1a over the UTF-16 chars, then the SplitMix64 finalizer so that the low bits mix well. */
@@ -63,6 +30,8 @@ final class TakenIds {
     hash = (hash ^ (hash >>> 30)) * 0xBF58476D1CE4E5B9L;
     hash = (hash ^ (hash >>> 27)) * 0x94D049BB133111EBL;
     hash ^= hash >>> 31;
+    // 0 is folded onto 1, as when the table reserved 0 for a free slot: the set no longer needs
+    // it, but the fingerprints, and with them the suffixes ids get, stay exactly what they were.
     return hash == 0 ? 1 : hash;
   }
 }
