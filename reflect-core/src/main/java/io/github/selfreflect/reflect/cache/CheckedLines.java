@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.cache;
 
+import io.github.selfreflect.reflect.util.Threads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -137,16 +138,7 @@ final class CheckedLines implements LineScanner.LineHandler {
 
   /** Waits for the check to end (also when the caller failed meanwhile: it reads our channel). */
   void await() throws IOException {
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (Threads.joinUninterruptibly(thread)) {
       throw new InterruptedIOException("interrupted while opening the reflection cache");
     }
     if (failure != null) {

@@ -5,6 +5,7 @@ import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.chat.InvalidRecordHandler;
 import io.github.selfreflect.reflect.chat.Target;
 import io.github.selfreflect.reflect.llm.ChatRequest;
+import io.github.selfreflect.reflect.util.Threads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -65,21 +66,7 @@ final class ReadAheadCorpus implements ReflectPipeline.Corpus {
     } finally {
       reader.stopped = true;
       reader.queue.clear();
-      joinQuietly(thread);
-    }
-  }
-
-  private static void joinQuietly(Thread thread) {
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+      Threads.joinUninterruptibly(thread);
     }
   }
 
