@@ -36,7 +36,8 @@ assert described == declared : "in the sources but not the descriptor: ${declare
 // reflect:evaluate reads the dataset, not the chats, and has the judge's options.
 ['reflect.cacheDirectory', 'reflect.evaluate.model', 'reflect.evaluate.sample', 'reflect.evaluate.seed',
  'reflect.evaluate.skip', 'reflect.skip', 'reflect.model', 'reflect.evaluate.baseUrl',
- 'reflect.evaluate.serverId', 'reflect.evaluate.temperature'].each { property ->
+ 'reflect.evaluate.serverId', 'reflect.evaluate.apiKeyEnvironmentVariable',
+ 'reflect.evaluate.temperature'].each { property ->
   assert goals['evaluate'].containsKey(property) : "reflect:evaluate lacks ${property}"
 }
 // The goals that send requests share how they reach the model (declared once, in the base Mojo
@@ -96,6 +97,13 @@ def helpOf = { goal, property ->
 clientProperties.each { property ->
   assert helpOf('generate', property) == helpOf('evaluate', property) : "${property} reads differently in generate and evaluate"
 }
+// Empty by default, so that "set on purpose" can be told apart from "left alone": the default
+// variable goes to OpenAI's API only.
+assert !log.contains('apiKeyEnvironmentVariable (Default:') : 'reflect.apiKeyEnvironmentVariable has a default again'
+assert helpOf('generate', 'reflect.apiKeyEnvironmentVariable').replaceAll(/\s+/, ' ')
+    .contains('Empty (the default) means OPENAI_API_KEY, but only when the endpoint is https://api.openai.com')
+assert helpOf('generate', 'reflect.timeout').replaceAll(/\s+/, ' ')
+    .contains('from connecting to the last byte of the reply')
 // help:describe does not print @since; the plugin descriptor it reads from carries it.
 assert withoutSince.isEmpty() : "parameters without @since 0.1.0: ${withoutSince}"
 return true

@@ -8,9 +8,6 @@ package io.github.selfreflect.reflect.llm;
  */
 public final class LlmRejectedException extends LlmException {
 
-  private final String errorType;
-  private final String errorCode;
-
   /**
    * @param message names the endpoint, the status and the server's error message; no API key
    * @param status the HTTP status
@@ -18,18 +15,16 @@ public final class LlmRejectedException extends LlmException {
    * @param errorCode the {@code error.code} of an OpenAI error body (as text), or null
    */
   public LlmRejectedException(String message, int status, String errorType, String errorCode) {
-    super(message, status, null);
-    this.errorType = errorType;
-    this.errorCode = errorCode;
+    super(message, LlmFailure.rejected(status, errorType, errorCode), null);
   }
 
   /** The server's {@code error.type}, e.g. {@code invalid_request_error}, or null. */
   public String errorType() {
-    return errorType;
+    return failure().errorType();
   }
 
   /** The server's {@code error.code}, e.g. {@code model_not_found}, or null. */
   public String errorCode() {
-    return errorCode;
+    return failure().errorCode();
   }
 }

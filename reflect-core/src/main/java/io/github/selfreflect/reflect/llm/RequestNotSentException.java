@@ -8,6 +8,6 @@ package io.github.selfreflect.reflect.llm;
 public final class RequestNotSentException extends LlmException {
 
   public RequestNotSentException(String message) {
-    super(message, 0, null);
+    super(message, LlmFailure.notSent(), null);
   }
 }

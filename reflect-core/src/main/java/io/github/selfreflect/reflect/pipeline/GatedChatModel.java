@@ -5,6 +5,7 @@ import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatResponse;
 import io.github.selfreflect.reflect.llm.LlmException;
+import io.github.selfreflect.reflect.llm.LlmFailure;
 import io.github.selfreflect.reflect.llm.RateLimitInfo;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.TokenEstimate;
@@ -34,7 +35,7 @@ final class GatedChatModel implements ChatModel {
       sentAt = gate.beforeAttempt(1, estimate);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LlmException("interrupted while waiting to send", 0, e);
+      throw new LlmException("interrupted while waiting to send", LlmFailure.interrupted(0), e);
     }
     try {
       ChatResponse response = model.complete(request);

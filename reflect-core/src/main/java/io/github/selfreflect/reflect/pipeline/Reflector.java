@@ -454,10 +454,10 @@ final class Reflector {
         if (meter.stop() == RunMeter.Stop.CANCELLED) {
           return; // interrupted by the cancellation, not a fault of the target
         }
-        fail(target, key, e.getMessage());
+        fail(target, key, e.failure().publicReason(), e.getMessage());
         return;
       } catch (RuntimeException e) {
-        fail(target, key, "unexpected error: " + e);
+        fail(target, key, "unexpected error: " + e.getClass().getName(), "unexpected error: " + e);
         return;
       }
       if (response.truncated()) {
@@ -470,7 +470,7 @@ final class Reflector {
           tally.reflected(key);
           return;
         } catch (InvalidReplyException e) {
-          problem = e.getMessage();
+          problem = "reply not valid: " + e.getMessage();
         } catch (IOException e) {
           // The cache cannot take the reply: stop paying for replies that cannot be kept.
           abort.compareAndSet(null, e);
@@ -482,7 +482,8 @@ final class Reflector {
             "Unusable reply for " + TargetRef.of(target) + " (attempt " + attempt + "): " + problem);
       }
     }
-    fail(target, key, problem + " (after " + request.maxReplyAttempts() + " attempts)");
+    String reason = problem + " (after " + request.maxReplyAttempts() + " attempts)";
+    fail(target, key, reason, reason);
   }
 
   /**
@@ -504,11 +505,17 @@ final class Reflector {
     }
   }
 
-  private void fail(Target target, String key, String reason) {
-    failureReasons.put(key, reason);
+  /**
+   * Records a failed target. {@code published} goes into {@code failures.jsonl} and the report,
+   * which ship with the dataset: fixed words, no host, URL, address or path (see {@link
+   * io.github.selfreflect.reflect.llm.LlmFailure#publicReason()}). {@code logged}, the full
+   * story with the endpoint and the server's words, goes to the build log only.
+   */
+  private void fail(Target target, String key, String published, String logged) {
+    failureReasons.put(key, published);
     tally.failed(key);
-    failureList.add(TargetRef.of(target) + ": " + reason);
-    listener.warn("Failed " + TargetRef.of(target) + ": " + reason);
+    failureList.add(TargetRef.of(target) + ": " + logged);
+    listener.warn("Failed " + TargetRef.of(target) + ": " + logged);
   }
 
   /** Credentials refused or model unknown: every other request would fail the same way. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Budgets stop a run without losing what it paid for; failures beyond the tolerance fail it. */
 class BudgetsAndFailuresTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static RunLimits limits(long maxRequests, long maxTokens, BudgetAction onBudget, String maxFailures) {
     return new RunLimits(
@@ -126,6 +129,70 @@ class BudgetsAndFailuresTest {
                     + "; see failures.jsonl")),
             fixture.warnings.toString());
       }
+    }
+  }
+
+  /**
+   * failures.jsonl and report.html ship with the dataset, whose card promises no host name or
+   * local path: a target that failed after every retry is published with fixed words, the
+   * status and the attempts; where it went and what the network said is for the build log.
+   */
+  @Test
+  void failureReasonsThatShipNameNoEndpointWhileTheLogKeepsTheDetail(@TempDir Path tmp)
+      throws Exception {
+    PipelineFixture fixture = new PipelineFixture(tmp, 5);
+    List<String> ks = PipelineFixture.ks(5);
+    try (FakeLlmServer server = new FakeLlmServer().start()) {
+      // QUICK allows 4 attempts a request; the seed template 3 replies a target.
+      for (int i = 0; i < 4; i++) {
+        server.enqueueFaultFor(ks.get(0), Fault.connectionReset());
+        server.enqueueFaultFor(ks.get(1), Fault.status(503));
+        server.enqueueFaultFor(ks.get(2), Fault.disconnectMidBody());
+      }
+      for (int i = 0; i < 3; i++) {
+        server.enqueueFaultFor(ks.get(3), Fault.contentNotJson());
+      }
+
+      RunSummary summary =
+          fixture.pipeline(server, 2, limits(0, 0, BudgetAction.FAIL, "100%")).run();
+
+      assertEquals(4, summary.failed());
+      assertEquals(1, summary.reflected());
+      String failuresText =
+          Files.readString(fixture.output().resolve("failures.jsonl"), StandardCharsets.UTF_8);
+      List<String> reasons = new java.util.ArrayList<>();
+      for (String line : failuresText.split("\n")) {
+        reasons.add(MAPPER.readTree(line).get("reason").asText());
+      }
+      assertEquals("connection failed after 4 attempts", reasons.get(0));
+      assertEquals("http 503 (server_error) after 4 attempts", reasons.get(1));
+      assertEquals("response cut short after 4 attempts", reasons.get(2));
+      assertEquals(
+          "reply not valid: reply is not JSON: no JSON object in it: 'Sure! Here is my"
+              + " critique: the answer was fine.' (after 3 attempts)",
+          reasons.get(3));
+
+      String report =
+          Files.readString(fixture.output().resolve("report.html"), StandardCharsets.UTF_8);
+      assertTrue(report.contains("http 503 (server_error) after 4 attempts"), "the report says why");
+      for (String published : List.of(failuresText, report)) {
+        for (String detail :
+            List.of("127.0.0.1", "localhost", ":" + server.port(), "/chat/completions",
+                "Exception")) {
+          assertFalse(published.contains(detail), detail + " published");
+        }
+      }
+      // (The report's own script names the SVG namespace, an http URL, so only here.)
+      assertFalse(failuresText.contains("http://"), failuresText);
+      assertFalse(failuresText.contains(Integer.toString(server.port())), failuresText);
+
+      // The build log still says where the requests went and what came back.
+      String log = String.join("\n", fixture.warnings);
+      String endpoint = "POST " + server.baseUrl() + "/chat/completions failed after 4 attempts";
+      assertTrue(log.contains(endpoint + "; last: IOException"), log);
+      assertTrue(
+          log.contains(endpoint + "; last: returned 503: The engine is currently overloaded"), log);
+      assertTrue(log.contains(endpoint + "; last: returned 200 but the body failed"), log);
     }
   }
 

@@ -354,7 +354,11 @@ class ReflectPipelineTest {
     assertEquals(1, failures.size());
     assertEquals("sql-1", failures.get(0).get("conversation").asText());
     assertEquals(2, failures.get(0).get("turn").asInt());
-    assertTrue(failures.get(0).get("reason").asText().endsWith("(after 3 attempts)"), failures::toString);
+    // The template's words, as published: nothing in them names where the request went.
+    assertEquals(
+        "reply not valid: reply is not JSON: no JSON object in it: 'Sure! Here is my critique: the"
+            + " answer was fine.' (after 3 attempts)",
+        failures.get(0).get("reason").asText());
     assertFalse(cacheText().contains("Here is my critique"));
 
     // Only the failed target is asked for again.

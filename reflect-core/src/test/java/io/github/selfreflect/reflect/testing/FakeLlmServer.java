@@ -703,6 +703,30 @@ public final class FakeLlmServer implements AutoCloseable {
               .headersDelay(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
+    /**
+     * The normal reply, its headers at once and its body in {@value #TRICKLE_PIECES} pieces spread
+     * evenly over {@code total}: never silent for long, so a read timeout (the longest silence)
+     * does not cut it off; only a bound on the whole attempt does.
+     */
+    public static Fault trickle(Duration total) {
+      return of("trickle over " + total, exchange -> {
+        String body = exchange.completionBody(exchange.contentOrPlaceholder(), "stop", true)
+            .toString();
+        int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        return new MockResponse.Builder()
+            .code(200)
+            .setHeader("Content-Type", "application/json")
+            .body(body)
+            .throttleBody(
+                (bytes + TRICKLE_PIECES - 1) / TRICKLE_PIECES,
+                total.toNanos() / TRICKLE_PIECES,
+                TimeUnit.NANOSECONDS);
+      });
+    }
+
+    /** Pieces of a {@link #trickle} body. */
+    static final int TRICKLE_PIECES = 10;
+
     /** A completion with this content and finish reason instead of the normal one. */
     public static Fault reply(String content, String finishReason) {
       return of("reply", exchange -> completionBuilder(exchange, content, finishReason));

@@ -58,11 +58,13 @@ abstract class AbstractLlmMojo extends AbstractMojo {
 
   // No <server> or <id> below: help:describe drops angle brackets as HTML tags ("The of a ...").
   /**
-   * The id of a settings.xml server entry whose password (encrypted or not) is the API key.
-   * Without it the key comes from {@code apiKeyEnvironmentVariable}. {@code reflect:evaluate} uses
-   * it for the judge too, unless {@code reflect.evaluate.serverId} is set. The key is looked up
+   * The id of a settings.xml server entry whose password (encrypted or not) is the API key, sent
+   * to {@code reflect.baseUrl} whatever its host. Without it the key comes from {@code
+   * apiKeyEnvironmentVariable}. {@code reflect:evaluate} uses it for the judge too, unless the
+   * judge has a key or an endpoint of its own ({@code reflect.evaluate.*}). The key is looked up
    * only when a request is due: a build that finds everything it needs in the cache needs no key,
-   * and no such server.
+   * and no such server. A key goes over https only, or over plain http to this machine (localhost,
+   * 127.x.x.x, ::1): any other plain http URL fails the build before a request is sent.
    *
    * @since 0.1.0
    */
@@ -70,12 +72,17 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected String serverId;
 
   /**
-   * The environment variable that holds the API key when no server id is given. Local servers
-   * (Ollama, vLLM, llama.cpp) need no key.
+   * The environment variable that holds the API key when no server id is given; its value is sent
+   * to {@code reflect.baseUrl} whatever its host. Empty (the default) means OPENAI_API_KEY, but
+   * only when the endpoint is https://api.openai.com: a key exported for OpenAI never goes to
+   * another endpoint unasked. For any other endpoint that needs a key (OpenRouter, Groq, a
+   * gateway, a vLLM started with --api-key) name the variable here, or use {@code
+   * reflect.serverId}. Local servers (Ollama, vLLM, llama.cpp) need no key. A key goes over https
+   * only, or over plain http to this machine (localhost, 127.x.x.x, ::1).
    *
    * @since 0.1.0
    */
-  @Parameter(property = "reflect.apiKeyEnvironmentVariable", defaultValue = "OPENAI_API_KEY")
+  @Parameter(property = "reflect.apiKeyEnvironmentVariable")
   protected String apiKeyEnvironmentVariable;
 
   /**
@@ -126,7 +133,12 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected int maxRetries;
 
   /**
-   * Seconds to wait for a reply before the request counts as failed (and is retried).
+   * Seconds one attempt of a request may take as a whole, from connecting to the last byte of the
+   * reply, however the reply arrives (all at once after a silence, or trickling in). An attempt
+   * that takes longer is abandoned and counts as failed, and is retried (see {@code
+   * reflect.maxRetries}), each retry with the same bound; the waits between retries and for the
+   * rate limit are not counted. Without streaming a server sends nothing until the whole reply is
+   * written, so allow for the slowest reply of the model.
    *
    * @since 0.1.0
    */
@@ -185,16 +197,21 @@ abstract class AbstractLlmMojo extends AbstractMojo {
     requireAtLeast("reflect.timeout", timeoutSeconds, 1);
   }
 
+  /** Where {@code reflect.baseUrl}'s key comes from: {@code reflect.serverId} and the variable. */
+  final ApiKeys.Source keySource() {
+    return new ApiKeys.Source(
+        "reflect.serverId", serverId, "reflect.apiKeyEnvironmentVariable", apiKeyEnvironmentVariable);
+  }
+
   /**
    * The clients of a goal that sends requests, to the endpoint {@code url} (set by {@code
-   * urlProperty}) with the key of {@code server} (or the environment variable). The URL's syntax
-   * is checked now; the key and the proxy are looked up only when a client is built, that is,
-   * when a request is due.
+   * urlProperty}) with the key {@code keys} names. The URL's syntax is checked now; the key and the
+   * proxy are looked up only when a client is built, that is, when a request is due.
    */
   final ChatClientFactory chatClients(
       String urlProperty,
       String url,
-      String server,
+      ApiKeys.Source keys,
       SettingsDecrypter decrypter,
       RetryListener retries)
       throws MojoFailureException {
@@ -202,8 +219,7 @@ abstract class AbstractLlmMojo extends AbstractMojo {
         urlProperty,
         url,
         new ChatClientFactory.KeyAndProxy(
-            server,
-            apiKeyEnvironmentVariable,
+            keys,
             session == null ? null : session.getSettings(),
             decrypter,
             System.getenv()),

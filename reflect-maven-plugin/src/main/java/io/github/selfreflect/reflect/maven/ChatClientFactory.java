@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.RequestGate;
+import io.github.selfreflect.reflect.llm.openai.KeyTransport;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.openai.RetryListener;
 import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
@@ -22,31 +23,35 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * reflect.serverId} that names no server in this machine's settings.xml (a CI job without secrets,
  * a fresh clone of a data repository with a committed cache) must not fail it. Only the endpoint's
  * syntax is checked up front, by {@link #forEndpoint}.
+ *
+ * <p>A key goes to an endpoint only over https, or over plain http to this machine ({@link
+ * KeyTransport}): {@link #create} fails, before any request, naming the property to change,
+ * rather than send a key in cleartext across a network.
  */
 final class ChatClientFactory {
 
   /**
    * Where the key and the proxy come from; read by {@link #create} only.
    *
-   * @param serverId the settings.xml {@code <server>} whose password is the key, or null
-   * @param apiKeyEnvironmentVariable the variable holding the key when no server is named
+   * @param keys where the key may come from, and the properties that say so
    * @param settings the build's settings, or null outside a Maven session
    * @param decrypter decrypts server and proxy passwords
    * @param environment the process environment
    */
   record KeyAndProxy(
-      String serverId,
-      String apiKeyEnvironmentVariable,
+      ApiKeys.Source keys,
       Settings settings,
       SettingsDecrypter decrypter,
       Map<String, String> environment) {
 
     KeyAndProxy {
+      Objects.requireNonNull(keys, "keys");
       Objects.requireNonNull(decrypter, "decrypter");
       Objects.requireNonNull(environment, "environment");
     }
   }
 
+  private final String urlProperty;
   private final String baseUrl;
   private final HttpUrl endpoint;
   private final KeyAndProxy keyAndProxy;
@@ -57,6 +62,7 @@ final class ChatClientFactory {
   private final Log log;
 
   private ChatClientFactory(
+      String urlProperty,
       String baseUrl,
       HttpUrl endpoint,
       KeyAndProxy keyAndProxy,
@@ -65,6 +71,7 @@ final class ChatClientFactory {
       int concurrency,
       RetryListener retries,
       Log log) {
+    this.urlProperty = urlProperty;
     this.baseUrl = baseUrl;
     this.endpoint = endpoint;
     this.keyAndProxy = keyAndProxy;
@@ -100,6 +107,7 @@ final class ChatClientFactory {
               + "'");
     }
     return new ChatClientFactory(
+        urlProperty,
         baseUrl,
         Objects.requireNonNull(endpoint),
         Objects.requireNonNull(keyAndProxy, "keyAndProxy"),
@@ -118,16 +126,20 @@ final class ChatClientFactory {
    *     it and rethrows {@link ConfigurationFailure#failure()} as it was
    */
   ChatModel create(RequestGate gate) {
-    String apiKey;
+    ApiKeys.Source keys = keyAndProxy.keys();
+    ApiKeys.ApiKey apiKey;
     OkHttpClient http;
     try {
       apiKey =
           ApiKeys.find(
-              keyAndProxy.serverId(),
-              keyAndProxy.apiKeyEnvironmentVariable(),
+              keys,
+              endpoint,
               keyAndProxy.settings(),
               keyAndProxy.decrypter(),
               keyAndProxy.environment());
+      if (apiKey != null) {
+        requireNoCleartext(apiKey);
+      }
       http =
           HttpProxies.configure(
               new OkHttpClient.Builder(),
@@ -137,22 +149,67 @@ final class ChatClientFactory {
     } catch (MojoFailureException e) {
       throw new ConfigurationFailure(e);
     }
-    if (apiKey == null && "api.openai.com".equals(endpoint.host())) {
+    if (apiKey == null && KeyTransport.isOpenAi(endpoint)) {
       log.warn(
           "No API key: set the environment variable "
-              + keyAndProxy.apiKeyEnvironmentVariable()
-              + " or reflect.serverId (a settings.xml <server>)");
+              + (keys.namesVariable() ? keys.variable().strip() : ApiKeys.DEFAULT_VARIABLE)
+              + " or "
+              + keys.serverIdProperty()
+              + " (a settings.xml <server>)");
+    } else if (apiKey == null
+        && ApiKeys.defaultKeyWithheld(keys, endpoint, keyAndProxy.environment())) {
+      log.info(
+          ApiKeys.DEFAULT_VARIABLE
+              + " is set but not sent to "
+              + endpoint.host()
+              + ": unasked it goes to "
+              + KeyTransport.OPENAI_HOST
+              + " only. If this endpoint needs it, set "
+              + keys.variableProperty()
+              + "="
+              + ApiKeys.DEFAULT_VARIABLE);
     }
     return OpenAiChatClient.builder()
         .baseUrl(baseUrl)
-        .apiKey(apiKey)
+        .apiKey(apiKey == null ? null : apiKey.value())
         .httpClient(http)
-        .readTimeout(timeout)
+        .attemptTimeout(timeout)
         .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
         .requestGate(gate)
         .maxConcurrentRequests(concurrency)
         .retryListener(retries)
         .build();
+  }
+
+  /**
+   * Fails when the key would cross a network in cleartext: plain http to another machine, or
+   * through a settings.xml proxy that is not on this machine. Checked before the client is built
+   * (which refuses such a key too), so that the message names the properties to change.
+   */
+  private void requireNoCleartext(ApiKeys.ApiKey apiKey) throws MojoFailureException {
+    org.apache.maven.settings.Proxy proxy =
+        HttpProxies.activeProxy(endpoint, keyAndProxy.settings());
+    String proxyHost = proxy == null ? null : proxy.getHost();
+    if (!KeyTransport.exposesKey(endpoint, proxyHost)) {
+      return;
+    }
+    String route =
+        KeyTransport.isLoopback(endpoint.host())
+            ? "through the settings.xml proxy " + proxyHost + ", which is not this machine"
+            : "to " + endpoint.host() + ", which is not this machine";
+    throw new MojoFailureException(
+        urlProperty
+            + " is "
+            + endpoint.newBuilder().username("").password("").build()
+            + ": plain http "
+            + route
+            + ", would carry the API key ("
+            + apiKey.origin()
+            + ") in cleartext. Use an https URL in "
+            + urlProperty
+            + (apiKey.property() == null
+                ? ""
+                : ", or, if the server needs no key, leave " + apiKey.property() + " unset"));
   }
 
   /** Carries a configuration failure out of the lazily built client, to be rethrown as it was. */

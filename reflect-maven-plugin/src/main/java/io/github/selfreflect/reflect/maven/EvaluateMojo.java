@@ -56,7 +56,11 @@ public final class EvaluateMojo extends AbstractLlmMojo {
   private String model;
 
   /**
-   * The judge's OpenAI-compatible endpoint. Defaults to {@code reflect.baseUrl}.
+   * The judge's OpenAI-compatible endpoint. Defaults to {@code reflect.baseUrl}. When set, the
+   * judge's key comes from {@code reflect.evaluate.serverId} or {@code
+   * reflect.evaluate.apiKeyEnvironmentVariable} only (or OPENAI_API_KEY when it is
+   * https://api.openai.com), never from the reflector's {@code reflect.serverId} or {@code
+   * reflect.apiKeyEnvironmentVariable}: a key meant for one endpoint is not sent to another.
    *
    * @since 0.1.0
    */
@@ -64,13 +68,26 @@ public final class EvaluateMojo extends AbstractLlmMojo {
   private String judgeBaseUrl;
 
   /**
-   * The id of the settings.xml server entry whose password is the judge's API key. Defaults to
-   * {@code reflect.serverId}.
+   * The id of the settings.xml server entry whose password is the judge's API key. When neither
+   * this nor {@code reflect.evaluate.apiKeyEnvironmentVariable} is set, the judge uses the
+   * reflector's key ({@code reflect.serverId} or {@code reflect.apiKeyEnvironmentVariable}), but
+   * only if it shares the reflector's endpoint ({@code reflect.evaluate.baseUrl} unset).
    *
    * @since 0.1.0
    */
   @Parameter(property = "reflect.evaluate.serverId")
   private String judgeServerId;
+
+  /**
+   * The environment variable that holds the judge's API key when {@code
+   * reflect.evaluate.serverId} is not set. Empty (the default): as for the reflector's key, see
+   * {@code reflect.evaluate.serverId}; with an endpoint of its own the judge then gets
+   * OPENAI_API_KEY if that endpoint is https://api.openai.com, and no key otherwise.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.evaluate.apiKeyEnvironmentVariable")
+  private String judgeApiKeyEnvironmentVariable;
 
   /**
    * The judge's sampling temperature; unset leaves the endpoint's default. Part of the cache key.
@@ -190,7 +207,7 @@ public final class EvaluateMojo extends AbstractLlmMojo {
         chatClients(
             ownEndpoint ? "reflect.evaluate.baseUrl" : "reflect.baseUrl",
             ownEndpoint ? judgeBaseUrl : baseUrl,
-            isSet(judgeServerId) ? judgeServerId : serverId,
+            judgeKeys(ownEndpoint),
             settingsDecrypter,
             (attempt, reason, delay) ->
                 getLog()
@@ -200,6 +217,21 @@ public final class EvaluateMojo extends AbstractLlmMojo {
     // One limiter for every judge request of the run: a 429 seen by one slows them all.
     RequestGate paced = RequestGate.pacedBy(new AdaptiveRateLimiter(AdaptiveRateLimiter.Caps.NONE));
     return () -> clients.create(paced);
+  }
+
+  /**
+   * The judge's own key settings when it has any; else the reflector's, but only for the
+   * reflector's endpoint: a key the user meant for {@code reflect.baseUrl} never goes to a judge
+   * elsewhere.
+   */
+  private ApiKeys.Source judgeKeys(boolean ownEndpoint) {
+    ApiKeys.Source own =
+        new ApiKeys.Source(
+            "reflect.evaluate.serverId",
+            judgeServerId,
+            "reflect.evaluate.apiKeyEnvironmentVariable",
+            judgeApiKeyEnvironmentVariable);
+    return ownEndpoint || own.namesServer() || own.namesVariable() ? own : keySource();
   }
 
   private static boolean isSet(String value) {

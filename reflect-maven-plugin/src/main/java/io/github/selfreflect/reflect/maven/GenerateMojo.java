@@ -488,7 +488,7 @@ public final class GenerateMojo extends AbstractReflectMojo {
         chatClients(
             "reflect.baseUrl",
             baseUrl,
-            serverId,
+            keySource(),
             settingsDecrypter,
             (attempt, reason, delay) ->
                 getLog()

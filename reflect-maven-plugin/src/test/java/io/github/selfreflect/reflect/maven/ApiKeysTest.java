@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import okhttp3.HttpUrl;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
@@ -23,12 +25,16 @@ import org.sonatype.plexus.components.sec.dispatcher.DefaultSecDispatcher;
 /**
  * The API key from the environment or a settings.xml {@code <server>}, decrypted by Maven's own
  * decrypter (as Maven 3.9 wires it: a {@link DefaultSecDispatcher} reading a settings-security.xml
- * whose master password unlocks the server passwords).
+ * whose master password unlocks the server passwords). OPENAI_API_KEY, read unasked, goes to
+ * OpenAI's API only.
  */
 class ApiKeysTest {
 
   private static final String KEY = "sk-settings-0123456789abcdef";
   private static final String MASTER = "the master password";
+  private static final HttpUrl OPENAI = HttpUrl.get("https://api.openai.com/v1");
+  private static final HttpUrl OLLAMA = HttpUrl.get("http://gpu-box:11434/v1");
+  private static final HttpUrl GATEWAY = HttpUrl.get("https://llm.example.com/v1");
 
   @TempDir Path home;
 
@@ -49,19 +55,52 @@ class ApiKeysTest {
             new DefaultSecDispatcher(cipher, Map.of(), security.toString()));
   }
 
+  private static ApiKeys.Source source(String serverId, String variable) {
+    return new ApiKeys.Source(
+        "reflect.serverId", serverId, "reflect.apiKeyEnvironmentVariable", variable);
+  }
+
+  private String find(String serverId, String variable, HttpUrl endpoint, Settings settings,
+      Map<String, String> environment) throws MojoFailureException {
+    ApiKeys.ApiKey key = ApiKeys.find(source(serverId, variable), endpoint, settings, decrypter, environment);
+    return key == null ? null : key.value();
+  }
+
   @Test
-  void theEnvironmentVariableGivesTheKeyWhenNoServerIsNamed() throws Exception {
-    assertEquals(
-        KEY,
-        ApiKeys.find(null, "OPENAI_API_KEY", new Settings(), decrypter, Map.of("OPENAI_API_KEY", KEY + "\n")));
-    assertEquals(
-        KEY, ApiKeys.find("", "MY_KEY", null, decrypter, Map.of("MY_KEY", KEY)));
+  void aVariableNamedExplicitlyGivesTheKeyToAnyEndpoint() throws Exception {
+    for (HttpUrl endpoint : List.of(OPENAI, OLLAMA, GATEWAY)) {
+      assertEquals(KEY, find("", "MY_KEY", endpoint, null, Map.of("MY_KEY", KEY + "\n")));
+      assertEquals(
+          KEY,
+          find(null, "OPENAI_API_KEY", endpoint, new Settings(), Map.of("OPENAI_API_KEY", KEY)),
+          "named on purpose, the default variable goes anywhere too");
+    }
+  }
+
+  @Test
+  void unaskedOpenAiApiKeyGoesToOpenAiOnly() throws Exception {
+    Map<String, String> shell = Map.of("OPENAI_API_KEY", KEY);
+
+    ApiKeys.ApiKey key = ApiKeys.find(source(null, null), OPENAI, null, decrypter, shell);
+    assertEquals(KEY, key.value());
+    assertEquals("environment variable OPENAI_API_KEY", key.origin());
+    assertFalse(key.toString().contains(KEY), key.toString());
+    assertNull(find(null, "", OLLAMA, null, shell));
+    assertNull(find(null, " ", GATEWAY, null, shell));
+    assertNull(find(null, null, HttpUrl.get("http://api.openai.com/v1"), null, shell), "not over http");
+    assertNull(find(null, null, HttpUrl.get("https://api.openai.com.evil.example/v1"), null, shell));
+
+    assertTrue(ApiKeys.defaultKeyWithheld(source(null, null), OLLAMA, shell));
+    assertFalse(ApiKeys.defaultKeyWithheld(source(null, null), OPENAI, shell));
+    assertFalse(ApiKeys.defaultKeyWithheld(source(null, null), OLLAMA, Map.of()));
+    assertFalse(ApiKeys.defaultKeyWithheld(source(null, "MY_KEY"), OLLAMA, shell));
   }
 
   @Test
   void noKeyAnywhereIsNullForServersThatNeedNone() throws Exception {
-    assertNull(ApiKeys.find(null, "OPENAI_API_KEY", new Settings(), decrypter, Map.of()));
-    assertNull(ApiKeys.find(null, "OPENAI_API_KEY", null, decrypter, Map.of("OPENAI_API_KEY", " ")));
+    assertNull(find(null, "OPENAI_API_KEY", OPENAI, new Settings(), Map.of()));
+    assertNull(find(null, "OPENAI_API_KEY", OPENAI, null, Map.of("OPENAI_API_KEY", " ")));
+    assertNull(find(null, null, OPENAI, null, Map.of()));
   }
 
   @Test
@@ -70,8 +109,9 @@ class ApiKeysTest {
 
     assertEquals(
         KEY,
-        ApiKeys.find("openai", "OPENAI_API_KEY", settings, decrypter, Map.of("OPENAI_API_KEY", "sk-other")),
+        find("openai", "OPENAI_API_KEY", OPENAI, settings, Map.of("OPENAI_API_KEY", "sk-other")),
         "the named server wins over the environment");
+    assertEquals(KEY, find("openai", null, OLLAMA, settings, Map.of()), "named, it goes anywhere");
   }
 
   @Test
@@ -80,7 +120,7 @@ class ApiKeysTest {
     assertTrue(encrypted.startsWith("{") && !encrypted.contains(KEY));
 
     assertEquals(
-        KEY, ApiKeys.find("openai", null, settingsWith(server("openai", encrypted)), decrypter, Map.of()));
+        KEY, find("openai", null, OPENAI, settingsWith(server("openai", encrypted)), Map.of()));
   }
 
   @Test
@@ -88,10 +128,22 @@ class ApiKeysTest {
     MojoFailureException e =
         assertThrows(
             MojoFailureException.class,
-            () -> ApiKeys.find("openia", null, settingsWith(server("openai", KEY)), decrypter, Map.of()));
+            () -> find("openia", null, OPENAI, settingsWith(server("openai", KEY)), Map.of()));
 
     assertTrue(e.getMessage().contains("reflect.serverId is 'openia'"), e.getMessage());
     assertTrue(e.getMessage().contains("no <server> with that <id>"), e.getMessage());
+  }
+
+  @Test
+  void theJudgesServerIdIsNamedAsSuch() {
+    MojoFailureException e =
+        assertThrows(
+            MojoFailureException.class,
+            () -> ApiKeys.find(
+                new ApiKeys.Source("reflect.evaluate.serverId", "judge", "reflect.evaluate.apiKeyEnvironmentVariable", null),
+                OPENAI, new Settings(), decrypter, Map.of()));
+
+    assertTrue(e.getMessage().startsWith("reflect.evaluate.serverId is 'judge'"), e.getMessage());
   }
 
   @Test
@@ -99,7 +151,7 @@ class ApiKeysTest {
     MojoFailureException e =
         assertThrows(
             MojoFailureException.class,
-            () -> ApiKeys.find("openai", null, settingsWith(server("openai", null)), decrypter, Map.of()));
+            () -> find("openai", null, OPENAI, settingsWith(server("openai", null)), Map.of()));
 
     assertTrue(e.getMessage().contains("<server> 'openai'"), e.getMessage());
     assertTrue(e.getMessage().contains("has no <password>"), e.getMessage());
@@ -115,7 +167,7 @@ class ApiKeysTest {
     MojoFailureException e =
         assertThrows(
             MojoFailureException.class,
-            () -> ApiKeys.find("openai", null, settingsWith(server("openai", encrypted)), decrypter, Map.of()));
+            () -> find("openai", null, OPENAI, settingsWith(server("openai", encrypted)), Map.of()));
 
     assertTrue(
         e.getMessage().startsWith("Cannot decrypt the password of <server> 'openai'"), e.getMessage());

@@ -6,6 +6,7 @@ import io.github.selfreflect.reflect.llm.AttemptResult;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.llm.ChatResponse;
 import io.github.selfreflect.reflect.llm.LlmException;
+import io.github.selfreflect.reflect.llm.LlmFailure;
 import io.github.selfreflect.reflect.llm.LlmRejectedException;
 import io.github.selfreflect.reflect.llm.LlmRetriesExhaustedException;
 import io.github.selfreflect.reflect.llm.RateLimitInfo;
@@ -14,6 +15,9 @@ import io.github.selfreflect.reflect.llm.TokenEstimate;
 import io.github.selfreflect.reflect.llm.Usage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +53,10 @@ import okhttp3.Response;
  * a normal {@link ChatResponse} whose {@link ChatResponse#truncated()} the caller checks.
  *
  * <p>Exception messages and retry reasons never contain the API key, even when a server echoes the
- * {@code Authorization} header into its error body: the key is replaced by {@value #REDACTED}.
+ * {@code Authorization} header into its error body: the key is replaced by {@value #REDACTED}. They
+ * do name the endpoint and the server's words, so they belong in a build log; each exception's
+ * {@link LlmFailure} says what may be published. A key is never sent in cleartext beyond this
+ * machine: with plain http to another host the builder refuses it.
  *
  * <p>Every attempt, retries included, passes through the {@link RequestGate} given to the builder:
  * the run's shared rate limiter, counters and budgets. The gate is told each attempt's status,
@@ -103,6 +110,12 @@ public final class OpenAiChatClient implements ChatModel {
         "POST " + endpoint.newBuilder().username("").password("").build();
     this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
+    if (apiKey != null && KeyTransport.exposesKey(endpoint, proxyHost(base))) {
+      throw new IllegalArgumentException(
+          "Refusing to send an API key over plain http to " + endpoint.host()
+              + (proxyHost(base) == null ? "" : " through the proxy " + proxyHost(base))
+              + ", which is not this machine: use https, or no key");
+    }
     OkHttpClient.Builder http =
         base.newBuilder()
             .connectTimeout(b.connectTimeout)
@@ -201,7 +214,9 @@ public final class OpenAiChatClient implements ChatModel {
         throw new LlmRetriesExhaustedException(
             endpointDisplay + " failed after " + attempt
                 + (attempt == 1 ? " attempt" : " attempts") + "; last: " + outcome.reason(),
-            outcome.status(), attempt, outcome.cause());
+            new LlmFailure(outcome.kind(), outcome.status(), attempt, outcome.errorType(),
+                outcome.errorCode()),
+            outcome.cause());
       }
       Duration delay =
           outcome.retryAfter() != null && !outcome.retryAfter().isZero()
@@ -229,23 +244,27 @@ public final class OpenAiChatClient implements ChatModel {
         if (Thread.currentThread().isInterrupted()) {
           return Outcome.interrupted(e);
         }
-        return Outcome.retry(status, redact("returned " + status + " but the body failed: "
-            + describe(e)), e, null, limits);
+        return Outcome.retry(
+            isTimeout(e) ? LlmFailure.Kind.TIMEOUT : LlmFailure.Kind.RESPONSE_CUT_SHORT, status,
+            redact("returned " + status + " but the body failed: " + describe(e)), e, null,
+            limits);
       }
       if (status >= 200 && status < 300) {
         try {
           return Outcome.success(status, ChatCompletionParser.parse(text), limits);
         } catch (MalformedResponseException e) {
-          return Outcome.retry(status, redact("returned " + status + " with " + e.getMessage()),
-              e.getCause(), null, limits);
+          return Outcome.retry(LlmFailure.Kind.MALFORMED_RESPONSE, status,
+              redact("returned " + status + " with " + e.getMessage()), e.getCause(), null,
+              limits);
         }
       }
       ServerError error = ServerError.of(text);
       String reason = redact("returned " + status + ": " + error.message());
       if (isRetryable(status)) {
         Duration retryAfter = RetryAfter.parse(response.headers(), clock.instant());
-        return Outcome.retry(status, reason, null,
-            retryAfter == null ? null : retryPolicy.capRetryAfter(retryAfter), limits);
+        return Outcome.retryStatus(status, reason,
+            retryAfter == null ? null : retryPolicy.capRetryAfter(retryAfter),
+            redact(error.type()), redact(error.code()), limits);
       }
       return Outcome.reject(status, reason, redact(error.type()), redact(error.code()), limits);
     } catch (IOException e) {
@@ -253,7 +272,9 @@ public final class OpenAiChatClient implements ChatModel {
           || (e instanceof InterruptedIOException && "interrupted".equals(e.getMessage()))) {
         return Outcome.interrupted(e);
       }
-      return Outcome.retry(0, redact(describe(e)), e, null, RateLimitInfo.NONE);
+      return Outcome.retry(
+          isTimeout(e) ? LlmFailure.Kind.TIMEOUT : LlmFailure.Kind.CONNECTION, 0,
+          redact(describe(e)), e, null, RateLimitInfo.NONE);
     }
   }
 
@@ -268,7 +289,26 @@ public final class OpenAiChatClient implements ChatModel {
   private LlmException interrupted(int attempts, Throwable cause) {
     return new LlmException(
         endpointDisplay + " interrupted after " + attempts
-            + (attempts == 1 ? " attempt" : " attempts"), 0, cause);
+            + (attempts == 1 ? " attempt" : " attempts"), LlmFailure.interrupted(attempts), cause);
+  }
+
+  /**
+   * A read or connect timeout ({@link SocketTimeoutException}), or OkHttp's call timeout, which
+   * cancels the call and reports it as an {@link InterruptedIOException} "timeout".
+   */
+  private static boolean isTimeout(IOException e) {
+    return e instanceof SocketTimeoutException
+        || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
+  }
+
+  /** The host of the client's HTTP proxy, or null when it connects directly. */
+  private static String proxyHost(OkHttpClient client) {
+    Proxy proxy = client.proxy();
+    if (proxy == null || proxy.type() == Proxy.Type.DIRECT
+        || !(proxy.address() instanceof InetSocketAddress address)) {
+      return null;
+    }
+    return address.getHostString();
   }
 
   private static String describe(IOException e) {
@@ -314,6 +354,7 @@ public final class OpenAiChatClient implements ChatModel {
       ChatResponse response,
       boolean retryable,
       boolean interrupted,
+      LlmFailure.Kind kind,
       int status,
       String reason,
       Throwable cause,
@@ -323,23 +364,43 @@ public final class OpenAiChatClient implements ChatModel {
       RateLimitInfo limits) {
 
     static Outcome success(int status, ChatResponse response, RateLimitInfo limits) {
-      return new Outcome(response, false, false, status, null, null, null, null, null, limits);
+      return new Outcome(
+          response, false, false, null, status, null, null, null, null, null, limits);
     }
 
+    /** A failure without an error body: no response, a body cut short, a malformed 2xx. */
     static Outcome retry(
-        int status, String reason, Throwable cause, Duration retryAfter, RateLimitInfo limits) {
-      return new Outcome(null, true, false, status, reason, cause, retryAfter, null, null, limits);
+        LlmFailure.Kind kind,
+        int status,
+        String reason,
+        Throwable cause,
+        Duration retryAfter,
+        RateLimitInfo limits) {
+      return new Outcome(
+          null, true, false, kind, status, reason, cause, retryAfter, null, null, limits);
+    }
+
+    /** A retryable error status (429, 5xx) and what its error body says. */
+    static Outcome retryStatus(
+        int status,
+        String reason,
+        Duration retryAfter,
+        String errorType,
+        String errorCode,
+        RateLimitInfo limits) {
+      return new Outcome(null, true, false, LlmFailure.Kind.HTTP_STATUS, status, reason, null,
+          retryAfter, errorType, errorCode, limits);
     }
 
     static Outcome reject(
         int status, String reason, String errorType, String errorCode, RateLimitInfo limits) {
-      return new Outcome(
-          null, false, false, status, reason, null, null, errorType, errorCode, limits);
+      return new Outcome(null, false, false, LlmFailure.Kind.HTTP_STATUS, status, reason, null,
+          null, errorType, errorCode, limits);
     }
 
     static Outcome interrupted(Throwable cause) {
-      return new Outcome(
-          null, false, true, 0, "interrupted", cause, null, null, null, RateLimitInfo.NONE);
+      return new Outcome(null, false, true, LlmFailure.Kind.INTERRUPTED, 0, "interrupted", cause,
+          null, null, null, RateLimitInfo.NONE);
     }
   }
 
@@ -396,7 +457,8 @@ public final class OpenAiChatClient implements ChatModel {
 
     /**
      * The key sent as {@code Authorization: Bearer}; null or blank sends no such header, which is
-     * what Ollama, vLLM and llama.cpp expect by default.
+     * what Ollama, vLLM and llama.cpp expect by default. A key goes over https, or over plain http
+     * to this machine only: {@link #build} refuses any other endpoint (see {@link KeyTransport}).
      */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey;
@@ -424,6 +486,23 @@ public final class OpenAiChatClient implements ChatModel {
      */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = nonNegative(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * The one timeout a user sets: how long one attempt may take, from connecting to the last
+     * byte of the reply, whether the server is silent or trickles the reply out. It sets {@link
+     * #callTimeout} and {@link #readTimeout} both; a read timeout longer than the call's would
+     * never fire, and a call timeout left at its default would cut off a longer wait the user
+     * asked for. Retries each get their own; the waits between them are not counted.
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      Duration t = nonNegative(timeout, "attemptTimeout");
+      if (t.isZero()) {
+        throw new IllegalArgumentException("attemptTimeout must be positive");
+      }
+      this.callTimeout = t;
+      this.readTimeout = t;
       return this;
     }
 
@@ -501,7 +580,8 @@ public final class OpenAiChatClient implements ChatModel {
     }
 
     /**
-     * @throws IllegalArgumentException when the base URL is missing or not an http(s) URL
+     * @throws IllegalArgumentException when the base URL is missing or not an http(s) URL, or
+     *     when an API key would go over plain http to another machine (see {@link KeyTransport})
      */
     public OpenAiChatClient build() {
       if (baseUrl == null) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Function;
 
 /**
@@ -47,6 +48,31 @@ public final class ItServers {
     return launch(basedir, new FakeLlmServer(ItServers::reflectOrJudge));
   }
 
+  /**
+   * A second judging fake beside the project's own (started first with {@link #start} or {@link
+   * #startJudging}), for a judge with an endpoint of its own: its base URL reaches the builds as
+   * the property {@code property}, appended to {@code .mvn/maven.config}. Stop it with {@link
+   * #stopSecond}.
+   */
+  public static FakeLlmServer startSecondJudging(File basedir, String property)
+      throws IOException {
+    FakeLlmServer server = new FakeLlmServer(ItServers::reflectOrJudge).start();
+    Files.writeString(
+        basedir.toPath().resolve(".mvn").resolve("maven.config"),
+        "-D" + property + "=" + server.baseUrl() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
+    System.getProperties().put(PREFIX + basedir.getCanonicalPath() + "#" + property, server);
+    return server;
+  }
+
+  /** Stops the server of {@link #startSecondJudging} and returns it, as {@link #stop} does. */
+  public static Object stopSecond(File basedir, String property) throws Exception {
+    return close(
+        System.getProperties().remove(PREFIX + basedir.getCanonicalPath() + "#" + property),
+        basedir);
+  }
+
   /** A judge's verdict for a judging request; otherwise the fake's own reply, hindsight or seed. */
   private static String reflectOrJudge(JsonNode body) {
     String system = body.at("/messages/0/content").asText();
@@ -80,7 +106,10 @@ public final class ItServers {
    * {@link FakeLlmServer}, so a cast could fail; Groovy calls its methods by name either way.
    */
   public static Object stop(File basedir) throws Exception {
-    Object server = System.getProperties().remove(PREFIX + basedir.getCanonicalPath());
+    return close(System.getProperties().remove(PREFIX + basedir.getCanonicalPath()), basedir);
+  }
+
+  private static Object close(Object server, File basedir) throws Exception {
     if (!(server instanceof AutoCloseable)) {
       throw new IllegalStateException("no fake LLM was started for " + basedir);
     }
