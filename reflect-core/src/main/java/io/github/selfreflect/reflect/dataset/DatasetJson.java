@@ -3,12 +3,14 @@ package io.github.selfreflect.reflect.dataset;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.selfreflect.reflect.cache.CacheEntry;
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
 import io.github.selfreflect.reflect.chat.Target;
+import io.github.selfreflect.reflect.chat.ToolCallIds;
 import io.github.selfreflect.reflect.filter.Exclusion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,6 +37,13 @@ import java.util.List;
  * one schema for the file (pyarrow, {@code datasets}) sees the same fields in every record.
  * {@code preference.jsonl} has no weights: its prompt is context to a preference trainer, only
  * chosen and rejected are learned from.
+ *
+ * <p><b>Tools.</b> A conversation that declares tools has them in every record, {@code
+ * "tools":[{"type":"function","function":{...}}, ...]} after the last array ({@code messages},
+ * {@code rejected}), where OpenAI fine-tuning and TRL look; a record without tools has no key.
+ * Every tool call has an {@code id} and every tool message the {@code tool_call_id} of its call:
+ * ids the source lacks are made up when writing ({@link ToolCallIds}), never in the parsed
+ * messages that prompts (and so cache keys) are made from.
  */
 final class DatasetJson {
 
@@ -51,11 +60,14 @@ final class DatasetJson {
   private static final byte[] SFT_START = JsonLine.ascii("{\"messages\":[");
   private static final byte[] TRAINED_ANSWER =
       JsonLine.ascii(",{\"role\":\"assistant\",\"content\":");
-  private static final byte[] TRAINED_ANSWER_END = JsonLine.ascii(",\"weight\":1}]}");
+  private static final byte[] TRAINED_ANSWER_END = JsonLine.ascii(",\"weight\":1}]");
   private static final byte[] PREFERENCE_START = JsonLine.ascii("{\"prompt\":[");
   private static final byte[] CHOSEN = JsonLine.ascii("],\"chosen\":[");
   private static final byte[] REJECTED = JsonLine.ascii("],\"rejected\":[");
-  private static final byte[] ARRAY_END = JsonLine.ascii("]}");
+  private static final byte[] ARRAY_END = JsonLine.ascii("]");
+  private static final byte[] OBJECT_END = JsonLine.ascii("}");
+  /** Before the conversation's tool definitions, after the messages (see {@link #tools}). */
+  static final byte[] TOOLS = JsonLine.ascii(",\"tools\":");
   private static final byte[] COMMA = JsonLine.ascii(",");
   private static final byte[] SOURCE = JsonLine.ascii("{\"source\":");
   private static final byte[] CONVERSATION = JsonLine.ascii(",\"conversation\":");
@@ -98,6 +110,7 @@ final class DatasetJson {
           prompt(json, target, true);
           message(json, Message.of(Role.ASSISTANT, answer), TRAINED);
           json.writeEndArray();
+          tools(json, target.conversation());
         });
   }
 
@@ -115,14 +128,24 @@ final class DatasetJson {
       }
       line.add(pieces.sftHistoryMessage(target.conversation(), i));
     }
-    return line.add(TRAINED_ANSWER).add(answer).add(TRAINED_ANSWER_END);
+    return line.add(TRAINED_ANSWER)
+        .add(answer)
+        .add(TRAINED_ANSWER_END)
+        .add(pieces.tools(target.conversation()))
+        .add(OBJECT_END);
   }
 
   /** {@link #preference}, assembled like {@link #sft(Target, byte[], RecordPieces)}. */
   static JsonLine preference(Target target, byte[] chosen, byte[] rejected, RecordPieces pieces) {
     JsonLine line = new JsonLine().add(PREFERENCE_START);
     prompt(line, target, pieces);
-    return line.add(CHOSEN).add(chosen).add(REJECTED).add(rejected).add(ARRAY_END);
+    return line.add(CHOSEN)
+        .add(chosen)
+        .add(REJECTED)
+        .add(rejected)
+        .add(ARRAY_END)
+        .add(pieces.tools(target.conversation()))
+        .add(OBJECT_END);
   }
 
   private static void prompt(JsonLine line, Target target, RecordPieces pieces) {
@@ -195,8 +218,22 @@ final class DatasetJson {
   }
 
   /**
+   * The tool definitions of a conversation as a JSON array, exactly as {@link #tools(JsonGenerator,
+   * Conversation)} writes them inside a record: {@link RecordPieces} puts {@link #TOOLS} before it.
+   */
+  static byte[] toolsArrayBytes(List<JsonNode> tools) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 * tools.size());
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      toolsArray(json, tools);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
    * {@code preference.jsonl}: TRL's conversational preference format, {@code {"prompt":[...],
-   * "chosen":[answer], "rejected":[answer]}}.
+   * "chosen":[answer], "rejected":[answer]}}, then {@code "tools"} as in {@link #sft}.
    */
   static byte[] preference(Target target, String chosen, String rejected) {
     return object(
@@ -210,6 +247,7 @@ final class DatasetJson {
           json.writeArrayFieldStart("rejected");
           message(json, Role.ASSISTANT, rejected);
           json.writeEndArray();
+          tools(json, target.conversation());
         });
   }
 
@@ -269,10 +307,34 @@ final class DatasetJson {
    */
   private static void prompt(JsonGenerator json, Target target, boolean weighted)
       throws IOException {
-    for (Message m : target.history()) {
+    // The messages as written: calls with ids, tool answers linked to them (ToolCallIds).
+    List<Message> messages = ToolCallIds.linked(target.conversation().messages());
+    for (int i = 0; i < target.index() - 1; i++) {
+      Message m = messages.get(i);
       message(json, m, weighted && m.role() == Role.ASSISTANT ? UNTRAINED : null);
     }
-    message(json, target.question(), null);
+    message(json, messages.get(target.index() - 1), null);
+  }
+
+  /**
+   * {@code "tools":[...]}, the functions the conversation declares, after the messages: OpenAI's
+   * chat fine-tuning format, TRL's {@code tools} column and the chat templates that render
+   * function definitions all read them there. Nothing when it declares none, so that a record
+   * without tools keeps the bytes it always had.
+   */
+  private static void tools(JsonGenerator json, Conversation c) throws IOException {
+    if (!c.tools().isEmpty()) {
+      json.writeFieldName("tools");
+      toolsArray(json, c.tools());
+    }
+  }
+
+  private static void toolsArray(JsonGenerator json, List<JsonNode> tools) throws IOException {
+    json.writeStartArray();
+    for (JsonNode tool : tools) {
+      json.writeTree(tool);
+    }
+    json.writeEndArray();
   }
 
   private static void message(JsonGenerator json, Role role, String content) throws IOException {

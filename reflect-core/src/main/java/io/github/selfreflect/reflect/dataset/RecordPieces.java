@@ -8,16 +8,19 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
+import io.github.selfreflect.reflect.chat.ToolCallIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The JSON the dataset records are assembled from, each piece serialised once: the string
  * literals of a target (the new answer appears in {@code sft}, {@code preference} and {@code
  * reflections} alike), and the message objects and content literals of the conversation being
  * written (targets of one conversation share their history, and a conversation's targets are
- * written one after another, so remembering one conversation is enough).
+ * written one after another, so remembering one conversation is enough), with the tool-call ids
+ * of {@link ToolCallIds} and the conversation's tool definitions.
  *
  * <p>Literals come from one Jackson generator, reused for every string and configured like the
  * generators of {@link DatasetJson}: the same escaping, so an assembled record has the bytes the
@@ -37,12 +40,17 @@ final class RecordPieces {
   private static final byte[] END = JsonLine.ascii("}");
   /** Replaces the closing brace of a history answer in {@code sft.jsonl}. */
   private static final byte[] UNTRAINED_END = JsonLine.ascii(",\"weight\":0}");
+  private static final byte[] NO_TOOLS = new byte[0];
 
   private final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
   private final JsonGenerator json;
   private final byte[] assistantRole;
 
   private Conversation conversation;
+  /** The conversation's messages as written: calls with ids, tool answers linked. */
+  private List<Message> linked;
+  /** {@code ,"tools":[...]}, or nothing when the conversation declares no tools. */
+  private byte[] tools;
   private byte[][] messages;
   private byte[][] sftHistoryMessages;
   private byte[][] contents;
@@ -79,7 +87,7 @@ final class RecordPieces {
     select(c);
     byte[] bytes = messages[index];
     if (bytes == null) {
-      Message m = c.messages().get(index);
+      Message m = linked.get(index);
       bytes =
           isPlain(m)
               ? new JsonLine()
@@ -104,7 +112,7 @@ final class RecordPieces {
    */
   byte[] sftHistoryMessage(Conversation c, int index) {
     select(c);
-    if (c.messages().get(index).role() != Role.ASSISTANT) {
+    if (linked.get(index).role() != Role.ASSISTANT) {
       return message(c, index);
     }
     byte[] bytes = sftHistoryMessages[index];
@@ -123,10 +131,19 @@ final class RecordPieces {
     select(c);
     byte[] bytes = contents[index];
     if (bytes == null) {
-      bytes = literal(c.messages().get(index).content());
+      bytes = literal(linked.get(index).content());
       contents[index] = bytes;
     }
     return bytes;
+  }
+
+  /**
+   * {@code ,"tools":[...]} with the conversation's tool definitions, to follow the last array of
+   * a training record; empty when it declares none. Serialised once per conversation.
+   */
+  byte[] tools(Conversation c) {
+    select(c);
+    return tools;
   }
 
   /**
@@ -134,7 +151,8 @@ final class RecordPieces {
    * and {@code content} only): the conversation's own message object when that is all it has.
    */
   byte[] originalAnswer(Conversation c, int index) {
-    Message m = c.messages().get(index);
+    select(c);
+    Message m = linked.get(index);
     return isPlain(m) && m.role() == Role.ASSISTANT ? message(c, index) : assistant(content(c, index));
   }
 
@@ -146,6 +164,14 @@ final class RecordPieces {
   private void select(Conversation c) {
     if (c != conversation) {
       conversation = c;
+      linked = ToolCallIds.linked(c.messages());
+      tools =
+          c.tools().isEmpty()
+              ? NO_TOOLS
+              : new JsonLine()
+                  .add(DatasetJson.TOOLS)
+                  .add(DatasetJson.toolsArrayBytes(c.tools()))
+                  .toBytes();
       messages = new byte[c.messages().size()][];
       sftHistoryMessages = new byte[c.messages().size()][];
       contents = new byte[c.messages().size()][];

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.selfreflect.reflect.cache.CacheKeys;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.chat.Role;
+import io.github.selfreflect.reflect.chat.ToolCallIds;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
@@ -97,16 +98,22 @@ public final class PairwiseJudge {
     return CacheKeys.sha256Hex(ID + "\n" + FINGERPRINT + "\n" + ChatRequestJson.toJsonString(request));
   }
 
-  /** Role and content of each message (tool calls kept): what the judge needs, in a stable shape. */
+  /**
+   * Role and content of each message (tool calls kept): what the judge needs, in a stable shape.
+   * The call ids the dataset writer generated are left out: the judge gains nothing from them, and
+   * judgments cached before the writer added them keep their keys.
+   */
   private static ArrayNode conversation(JsonNode prompt) {
     ArrayNode messages = MAPPER.createArrayNode();
+    int index = 0;
     for (JsonNode m : prompt) {
       ObjectNode copy = messages.addObject();
       copy.put("role", m.path("role").asText());
       copy.put("content", m.path("content").asText());
       if (m.has("tool_calls")) {
-        copy.set("tool_calls", m.get("tool_calls"));
+        copy.set("tool_calls", ToolCallIds.withoutGenerated(m.get("tool_calls"), index));
       }
+      index++;
     }
     return messages;
   }

@@ -41,7 +41,11 @@ public final class HindsightWindow {
     for (int i = targetIndex + 1; i < messages.size(); i++) {
       if (messages.get(i).role() == Role.USER && ++seen > exchanges) {
         return new Conversation(
-            conversation.id(), conversation.sourceFile(), conversation.line(), messages.subList(0, i));
+            conversation.id(),
+            conversation.sourceFile(),
+            conversation.line(),
+            messages.subList(0, i),
+            conversation.tools());
       }
     }
     return conversation;

@@ -234,17 +234,159 @@ class DatasetJsonTest {
         new String(DatasetJson.reflection(target, entry, null, pieces.literal("a"), pieces).toBytes(), UTF_8));
   }
 
+  /**
+   * A weather round trip as LLaMA-Factory's ShareGPT gives it (no ids) except for one call whose
+   * id the source had, answered first; and the one tool the record declares.
+   */
+  private static final Conversation WEATHER =
+      new Conversation(
+          "w1",
+          "tools.json",
+          1,
+          List.of(
+              Message.of(Role.SYSTEM, "Use tools."),
+              Message.of(Role.USER, "Weather in Paris and Rome?"),
+              new Message(
+                  Role.ASSISTANT,
+                  "",
+                  json(
+                      "[{\"type\":\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}},"
+                          + "{\"id\":\"src_7\",\"type\":\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Rome\\\"}\"}}]"),
+                  null,
+                  null),
+              new Message(Role.TOOL, "21", null, "src_7", null),
+              Message.of(Role.TOOL, "18"),
+              Message.of(Role.ASSISTANT, "Paris 18, Rome 21."),
+              Message.of(Role.USER, "Which is warmer?"),
+              Message.of(Role.ASSISTANT, "Rome."),
+              Message.of(Role.USER, "Thanks")),
+          List.of(
+              json(
+                  "{\"type\":\"function\",\"function\":{\"name\":\"weather\",\"description\":\"Weather now\","
+                      + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                      + "\"required\":[\"city\"]}}}")));
+
+  private static final String WEATHER_TOOLS =
+      ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\",\"description\":\"Weather now\","
+          + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+          + "\"required\":[\"city\"]}}}]}";
+
+  private static final String WEATHER_CALLS =
+      "\"tool_calls\":[{\"id\":\"call_2_0\",\"type\":\"function\",\"function\":{\"name\":\"weather\","
+          + "\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}},{\"id\":\"src_7\",\"type\":\"function\","
+          + "\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Rome\\\"}\"}}]";
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void sftRecordsDeclareTheToolsAndEveryCallHasAnIdItsAnswerNames() {
+    RecordPieces pieces = new RecordPieces();
+    Target target = Targets.of(WEATHER).get(0);
+    assertEquals(7, target.index());
+    String expected =
+        "{\"messages\":["
+            + "{\"role\":\"system\",\"content\":\"Use tools.\"},"
+            + "{\"role\":\"user\",\"content\":\"Weather in Paris and Rome?\"},"
+            + "{\"role\":\"assistant\",\"content\":\"\","
+            + WEATHER_CALLS
+            + ",\"weight\":0},"
+            + "{\"role\":\"tool\",\"content\":\"21\",\"tool_call_id\":\"src_7\"},"
+            + "{\"role\":\"tool\",\"content\":\"18\",\"tool_call_id\":\"call_2_0\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Paris 18, Rome 21.\",\"weight\":0},"
+            + "{\"role\":\"user\",\"content\":\"Which is warmer?\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Rome is, by 3 degrees.\",\"weight\":1}]"
+            + WEATHER_TOOLS;
+    assertEquals(expected, new String(DatasetJson.sft(target, "Rome is, by 3 degrees."), UTF_8));
+    assertEquals(
+        expected,
+        new String(
+            DatasetJson.sft(target, pieces.literal("Rome is, by 3 degrees."), pieces).toBytes(), UTF_8));
+    // Only the written record has the ids: the parsed messages that prompts are made from do not.
+    assertFalse(WEATHER.messages().get(2).toolCalls().get(0).has("id"));
+    assertEquals(null, WEATHER.messages().get(4).toolCallId());
+  }
+
+  @Test
+  void preferenceRecordsDeclareTheToolsAfterRejected() {
+    RecordPieces pieces = new RecordPieces();
+    Target target = Targets.of(WEATHER).get(0);
+    String expected =
+        "{\"prompt\":["
+            + "{\"role\":\"system\",\"content\":\"Use tools.\"},"
+            + "{\"role\":\"user\",\"content\":\"Weather in Paris and Rome?\"},"
+            + "{\"role\":\"assistant\",\"content\":\"\","
+            + WEATHER_CALLS
+            + "},"
+            + "{\"role\":\"tool\",\"content\":\"21\",\"tool_call_id\":\"src_7\"},"
+            + "{\"role\":\"tool\",\"content\":\"18\",\"tool_call_id\":\"call_2_0\"},"
+            + "{\"role\":\"assistant\",\"content\":\"Paris 18, Rome 21.\"},"
+            + "{\"role\":\"user\",\"content\":\"Which is warmer?\"}],"
+            + "\"chosen\":[{\"role\":\"assistant\",\"content\":\"Rome is, by 3 degrees.\"}],"
+            + "\"rejected\":[{\"role\":\"assistant\",\"content\":\"Rome.\"}]"
+            + WEATHER_TOOLS;
+    assertEquals(
+        expected, new String(DatasetJson.preference(target, "Rome is, by 3 degrees.", "Rome."), UTF_8));
+    assertEquals(
+        expected,
+        new String(
+            DatasetJson.preference(
+                    target,
+                    pieces.assistant(pieces.literal("Rome is, by 3 degrees.")),
+                    pieces.originalAnswer(WEATHER, target.index()),
+                    pieces)
+                .toBytes(),
+            UTF_8));
+  }
+
+  @Test
+  void recordsOfAConversationWithoutToolsHaveNoToolsKey() {
+    RecordPieces pieces = new RecordPieces();
+    Target target = Targets.of(TRICKY).get(0);
+    String sft = new String(DatasetJson.sft(target, pieces.literal("x"), pieces).toBytes(), UTF_8);
+    String preference =
+        new String(
+            DatasetJson.preference(
+                    target, pieces.assistant(pieces.literal("x")), pieces.originalAnswer(TRICKY, 2), pieces)
+                .toBytes(),
+            UTF_8);
+    assertTrue(sft.endsWith("\"weight\":1}]}"), sft);
+    assertTrue(preference.endsWith("]}") && !preference.contains("\"tools\""), preference);
+  }
+
   /** A tool call of the random conversations: its id and arguments need escaping too. */
   private static JsonNode randomToolCalls(Random random) {
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode calls = mapper.createArrayNode();
     for (int i = 0, n = 1 + random.nextInt(2); i < n; i++) {
       ObjectNode call = calls.addObject();
-      call.put("id", "call_" + randomText(random));
+      if (random.nextInt(3) > 0) { // else the writer makes one up
+        call.put("id", "call_" + randomText(random));
+      }
       call.put("type", "function");
       call.putObject("function").put("name", "f" + i).put("arguments", randomText(random));
     }
     return calls;
+  }
+
+  /** None, or one or two tools whose descriptions need escaping. */
+  private static List<JsonNode> randomTools(Random random) {
+    List<JsonNode> tools = new ArrayList<>();
+    for (int i = 0, n = random.nextInt(3); i < n; i++) {
+      ObjectNode tool = new ObjectMapper().createObjectNode().put("type", "function");
+      tool.putObject("function")
+          .put("name", "f" + i)
+          .put("description", randomText(random))
+          .putObject("parameters")
+          .put("type", "object");
+      tools.add(tool);
+    }
+    return tools;
   }
 
   private static String maybeName(Random random) {
@@ -267,14 +409,16 @@ class DatasetJsonTest {
           JsonNode calls = randomToolCalls(random);
           messages.add(new Message(Role.ASSISTANT, random.nextBoolean() ? "" : randomText(random), calls, null, null));
           for (JsonNode call : calls) {
-            messages.add(new Message(Role.TOOL, randomText(random), null, call.get("id").asText(), maybeName(random)));
+            String id = call.has("id") && random.nextBoolean() ? call.get("id").asText() : null;
+            messages.add(new Message(Role.TOOL, randomText(random), null, id, maybeName(random)));
           }
         }
         messages.add(new Message(Role.ASSISTANT, randomText(random), null, null, maybeName(random)));
       }
       messages.add(Message.of(Role.USER, randomText(random)));
       Conversation conversation =
-          new Conversation(randomText(random), randomText(random), 1, messages);
+          new Conversation(
+              randomText(random), randomText(random), 1, messages, randomTools(random));
       for (Target target : Targets.of(conversation)) {
         Reflection reflection =
             new Reflection(

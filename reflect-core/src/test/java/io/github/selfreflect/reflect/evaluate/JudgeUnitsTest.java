@@ -54,6 +54,37 @@ class JudgeUnitsTest {
     assertEquals("tie", JudgeOrder.REVISED_FIRST.preferred(Preference.TIE));
   }
 
+  /**
+   * preference.jsonl now gives every tool call an id; judgments cached from the files written
+   * before (calls without ids) must keep their keys, while an id the source had stays in view.
+   */
+  @Test
+  void generatedCallIdsDoNotChangeTheJudgesKey() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    String call =
+        "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{%s\"type\":\"function\","
+            + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},{%s\"type\":\"function\","
+            + "\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}";
+    String prompt =
+        "[{\"role\":\"user\",\"content\":\"q\"},%s,{\"role\":\"tool\",\"content\":\"F\"%s}]";
+    String before = String.format(prompt, String.format(call, "", "\"id\":\"src\","), "");
+    String written =
+        String.format(
+            prompt,
+            String.format(call, "\"id\":\"call_1_0\",", "\"id\":\"src\","),
+            ",\"tool_call_id\":\"call_1_0\"");
+    String withoutSourceId = String.format(prompt, String.format(call, "", ""), "");
+
+    assertEquals(key(mapper, before), key(mapper, written));
+    assertTrue(!key(mapper, before).equals(key(mapper, withoutSourceId)));
+  }
+
+  private static String key(ObjectMapper mapper, String prompt) throws Exception {
+    return PairwiseJudge.key(
+        PairwiseJudge.request(
+            "m", SamplingParameters.DEFAULTS, mapper.readTree(prompt), "old", "new", JudgeOrder.ORIGINAL_FIRST));
+  }
+
   @Test
   void repliesAreReadTolerantlyButNeverGuessed() throws Exception {
     assertEquals(Preference.B, PairwiseJudge.parse("```json\n{\"reason\":\"r\",\"better\":\"b\"}\n```").preference());

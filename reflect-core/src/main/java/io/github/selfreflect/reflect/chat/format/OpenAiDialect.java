@@ -19,8 +19,12 @@ import java.util.Map;
  * <p>{@code content} may be a string, null or missing (an assistant turn that only calls tools;
  * read as {@code ""}), or an array of parts, which {@link ContentParts} flattens (lossily, for
  * non-text parts). {@code tool_calls} is kept as read. The deprecated {@code function_call} of an
- * assistant message becomes a tool call too, so that older logs keep their tool traffic. Other keys
- * ({@code tools}, {@code label}, {@code images}, {@code loss_weight}, ...) are ignored, a message's
+ * assistant message becomes a tool call too, so that older logs keep their tool traffic, and the
+ * deprecated {@code function} role a tool message. The record's {@code tools} (and legacy {@code
+ * functions}) are read by {@link ToolDefinitions} and written to the dataset files; calls without an
+ * {@code id} and tool messages without a {@code tool_call_id} stay so here and get them only there
+ * ({@link io.github.selfreflect.reflect.chat.ToolCallIds}), so prompts and cache keys do not move.
+ * Other keys ({@code label}, {@code images}, {@code loss_weight}, ...) are ignored, a message's
  * {@code weight} too: every assistant answer with a later user turn is a target whatever its
  * weight, and the {@code sft.jsonl} written sets the weights afresh (0 for history, 1 for the answer).
  */

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Turns one record of one file into a {@link Conversation}: picks the dialect by the record's keys,
- * so that one file may even mix dialects, and gives the conversation its id.
+ * so that one file may even mix dialects, reads the tools it declares ({@link ToolDefinitions})
+ * and gives the conversation its id.
  */
 final class RecordDecoder {
 
@@ -31,8 +32,9 @@ final class RecordDecoder {
   Conversation decode(JsonNode record, long line) {
     try {
       List<Message> messages = messages(record);
+      List<JsonNode> tools = ToolDefinitions.read(record);
       // The id is taken last, so that a record that fails does not use one up.
-      return new Conversation(ids.assign(record), sourceFile, line, messages);
+      return new Conversation(ids.assign(record), sourceFile, line, messages, tools);
     } catch (RecordProblem problem) {
       throw new InvalidChatException(sourceFile, line, problem.getMessage());
     }

@@ -19,7 +19,11 @@ import java.util.Map;
  * the common ones. LLaMA-Factory's extensions are understood: a top-level {@code system} string is
  * the system prompt (a {@code system} turn at the start of the conversation wins, as in
  * LLaMA-Factory), {@code observation} is a tool answer, and {@code function_call} is an assistant
- * message that calls a tool. Other keys ({@code tools}, {@code chosen}, {@code rejected}, ...) are
+ * message that calls a tool. The {@code tools} column (a JSON array of function schemas in a
+ * string) is read by {@link ToolDefinitions} and written to the dataset files in OpenAI's shape.
+ * Neither calls nor tool answers have ids in ShareGPT; the dataset writer gives them ({@link
+ * io.github.selfreflect.reflect.chat.ToolCallIds}), the parsed messages stay as read so that
+ * prompts and cache keys do not move. Other keys ({@code chosen}, {@code rejected}, ...) are
  * ignored: a {@link io.github.selfreflect.reflect.chat.Conversation} has no place for them.
  */
 final class ShareGptDialect {

@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * LLaMA-Factory writes for a call ({@code function_call} turns in ShareGPT, {@code tool_call}
  * content parts in its v1 format), so that every tool call reaches the pipeline in one shape.
  *
- * <p>The calls get no {@code id}: the source has none, and the tool answers that follow do not name
- * one either, so an invented id would link nothing.
+ * <p>The calls get no {@code id} here: the source has none, and templates render the parsed calls
+ * into prompts, so an id added here would move every cache key of a conversation with calls. The
+ * dataset writer gives ids and links the tool answers when it writes ({@link
+ * io.github.selfreflect.reflect.chat.ToolCallIds}).
  */
 final class ToolCalls {
 
