@@ -66,8 +66,7 @@ public final class ReflectPipeline {
     this.request = request;
     this.models = models;
     this.listener = listener;
-    // Parsing, rendering and hashing overlap with what each pass does with the targets.
-    this.corpus = new ReadAheadCorpus(new CorpusTargets(request));
+    this.corpus = new CorpusTargets(request);
     this.meter = new RunMeter(request.limits());
   }
 
