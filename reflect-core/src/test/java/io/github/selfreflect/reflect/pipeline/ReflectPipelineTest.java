@@ -516,6 +516,52 @@ class ReflectPipelineTest {
         Files.readString(root.resolve("out/preference.jsonl"), UTF_8));
   }
 
+  /**
+   * A ShareGPT record as LLaMA-Factory writes tool use (a {@code function_call} turn, an {@code
+   * observation}, the tool schemas as a JSON string) comes out in OpenAI's tool format: the schemas
+   * as {@code tools} beside the messages, the call with an id, the tool answer naming it.
+   */
+  @Test
+  void shareGptToolUseComesOutWithToolsDeclaredAndCallsLinked() throws Exception {
+    Files.createDirectories(chats());
+    String tools =
+        "[{\"name\": \"add\", \"description\": \"Adds\", \"parameters\": {\"type\": \"object\"}}]";
+    Files.writeString(
+        chats().resolve("glaive.json"),
+        "[{\"conversations\": ["
+            + "{\"from\": \"human\", \"value\": \"Add 2 and 2.\"},"
+            + " {\"from\": \"function_call\", \"value\": \"{\\\"name\\\": \\\"add\\\", \\\"arguments\\\": {}}\"},"
+            + " {\"from\": \"observation\", \"value\": \"4\"},"
+            + " {\"from\": \"gpt\", \"value\": \"4.\"},"
+            + " {\"from\": \"human\", \"value\": \"And times 3?\"},"
+            + " {\"from\": \"gpt\", \"value\": \"7.\"},"
+            + " {\"from\": \"human\", \"value\": \"That is wrong.\"}],"
+            + " \"tools\": " + JSON.writeValueAsString(tools) + "}]\n");
+
+    RunSummary summary = run(options());
+    assertEquals(1, summary.targets(), summary.toString());
+
+    JsonNode sft = JSON.readTree(Files.readString(root.resolve("out/sft.jsonl"), UTF_8));
+    JsonNode preference = JSON.readTree(Files.readString(root.resolve("out/preference.jsonl"), UTF_8));
+    for (JsonNode record : List.of(sft, preference)) {
+      JsonNode declared = record.get("tools");
+      assertEquals(1, declared.size(), record.toString());
+      assertEquals("function", declared.at("/0/type").asText());
+      assertEquals("add", declared.at("/0/function/name").asText());
+    }
+    JsonNode messages = sft.get("messages");
+    JsonNode call = messages.at("/1/tool_calls/0");
+    assertEquals("call_1_0", call.get("id").asText(), messages.toString());
+    assertEquals("add", call.at("/function/name").asText());
+    assertEquals("tool", messages.at("/2/role").asText());
+    assertEquals("call_1_0", messages.at("/2/tool_call_id").asText(), "the answer names its call");
+    assertEquals("call_1_0", preference.at("/prompt/2/tool_call_id").asText());
+    assertEquals(0, messages.at("/1/weight").asInt(), "the history's calls are context");
+    assertEquals(1, messages.at("/5/weight").asInt(), "the new answer is trained on");
+    assertEquals(
+        FakeLlmServer.answerFor("And times 3?"), messages.at("/5/content").asText(), messages.toString());
+  }
+
   // -------------------------------------------------------------------------------- helpers
 
   private Path chats() {
