@@ -10,6 +10,8 @@ import io.github.selfreflect.reflect.chat.Target;
 import io.github.selfreflect.reflect.chat.Targets;
 import io.github.selfreflect.reflect.chat.format.ChatFiles;
 import io.github.selfreflect.reflect.chat.format.ChatReaders;
+import io.github.selfreflect.reflect.dataset.DatasetArchive;
+import io.github.selfreflect.reflect.dataset.DeterministicZip;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
@@ -68,7 +70,9 @@ import java.util.Set;
  *
  * After the clean build it measures the {@link WriteFloor}: the hashing and writing no build of
  * these formats can skip, spread over the machine's cores, which says how far the clean build is
- * from what the machine allows. The folder is deleted afterwards unless {@code --keep} is given.
+ * from what the machine allows. With {@code --package} it also times packing the dataset as
+ * {@code reflect:package} does, at the default deflate level and at zip's usual 6. The folder is
+ * deleted afterwards unless {@code --keep} is given.
  *
  * <pre>
  * ./mvnw -q -pl reflect-benchmarks exec:java \
@@ -101,6 +105,7 @@ public final class WarmBuildBenchmark {
     int messageChars = 420;
     Path dir = null;
     boolean keep = false;
+    boolean pack = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--conversations" -> conversations = Integer.parseInt(args[++i]);
@@ -108,9 +113,11 @@ public final class WarmBuildBenchmark {
         case "--message-chars" -> messageChars = Integer.parseInt(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
         case "--keep" -> keep = true;
+        case "--package" -> pack = true;
         default -> throw new IllegalArgumentException(
             "unknown argument " + args[i]
-                + "; expected --conversations N --exchanges N --message-chars N --dir D --keep");
+                + "; expected --conversations N --exchanges N --message-chars N --dir D --keep"
+                + " --package");
       }
     }
     if (dir == null) {
@@ -138,6 +145,18 @@ public final class WarmBuildBenchmark {
       double shaBefore = sha256sum(files);
       String[] clean = runWarmBuild(dir, "clean").split(" ");
       WriteFloor floor = WriteFloor.measure(dir.resolve("out"), dir.resolve("floor"), requestBytes);
+      if (pack) {
+        // What reflect:package then costs: the same archive at its default level and at zip's usual.
+        for (int level : new int[] {DeterministicZip.DEFAULT_LEVEL, 6}) {
+          Path zip = dir.resolve("dataset-" + level + ".zip");
+          long packStart = System.nanoTime();
+          DatasetArchive.write(dir.resolve("out"), zip, java.time.Instant.EPOCH, level);
+          System.out.printf(
+              Locale.ROOT, "package at level %d: %.2f s, %.1f MB archive%n",
+              level, seconds(System.nanoTime() - packStart), Files.size(zip) / 1e6);
+          Files.delete(zip);
+        }
+      }
       String[] again = runWarmBuild(dir, "again").split(" ");
       double shaAfter = sha256sum(files);
       double sha = (shaBefore + shaAfter) / 2;

@@ -39,6 +39,19 @@ public final class DatasetArchive {
    */
   public static List<OutputFile> write(Path datasetDirectory, Path zip, Instant timestamp)
       throws IOException {
+    return write(datasetDirectory, zip, timestamp, DeterministicZip.DEFAULT_LEVEL);
+  }
+
+  /**
+   * Writes {@code zip} from {@code datasetDirectory} at a deflate {@code level} (0 to 9).
+   *
+   * @param timestamp the time every entry carries (the build's {@code outputTimestamp})
+   * @return the files packed besides the manifest and the card, in name order
+   * @throws NoSuchFileException when the manifest, the card or a listed file is missing
+   * @throws IOException naming the file when a listed file's digest does not match
+   */
+  public static List<OutputFile> write(Path datasetDirectory, Path zip, Instant timestamp, int level)
+      throws IOException {
     List<OutputFile> files = ManifestReader.files(datasetDirectory);
     Map<String, Path> entries = new LinkedHashMap<>();
     entries.put(ManifestWriter.FILE_NAME, datasetDirectory.resolve(ManifestWriter.FILE_NAME));
@@ -79,7 +92,7 @@ public final class DatasetArchive {
                 + "\", a name the archive reserves");
       }
     }
-    DeterministicZip.write(zip, entries, timestamp);
+    DeterministicZip.write(zip, entries, timestamp, level);
     return files;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -56,6 +57,38 @@ class DeterministicZipTest {
       assertEquals("s\n", new String(file.getInputStream(file.getEntry("sft.jsonl")).readAllBytes(), UTF_8));
     }
     assertFalse(Files.exists(dir.resolve(".a.zip.partial")));
+  }
+
+  @Test
+  void theLevelIsTheCallersAndEachLevelGivesItsOwnReproducibleBytes() throws IOException {
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 2_000; i++) {
+      jsonl.append("{\"messages\":[{\"role\":\"user\",\"content\":\"question ").append(i % 37)
+          .append("\"},{\"role\":\"assistant\",\"content\":\"answer ").append(i % 41).append("\"}]}\n");
+    }
+    Map<String, Path> content = entries("sft.jsonl", jsonl.toString());
+    Map<Integer, byte[]> byLevel = new LinkedHashMap<>();
+    for (int level : new int[] {0, 1, 9}) {
+      Path zip = dir.resolve("l" + level + ".zip");
+      DeterministicZip.write(zip, content, TIME, level);
+      byLevel.put(level, Files.readAllBytes(zip));
+      Path again = dir.resolve("l" + level + "-again.zip");
+      DeterministicZip.write(again, content, TIME, level);
+      assertArrayEquals(byLevel.get(level), Files.readAllBytes(again), "level " + level + " twice");
+      try (ZipFile file = new ZipFile(zip.toFile())) {
+        assertEquals(
+            jsonl.toString(),
+            new String(file.getInputStream(file.getEntry("sft.jsonl")).readAllBytes(), UTF_8));
+      }
+    }
+    assertTrue(byLevel.get(0).length > byLevel.get(1).length, "0 stores, 1 compresses");
+    assertTrue(byLevel.get(1).length >= byLevel.get(9).length, "9 is the smallest");
+    Path defaultLevel = dir.resolve("default.zip");
+    DeterministicZip.write(defaultLevel, content, TIME);
+    assertArrayEquals(byLevel.get(DeterministicZip.DEFAULT_LEVEL), Files.readAllBytes(defaultLevel));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> DeterministicZip.write(dir.resolve("bad.zip"), content, TIME, 10));
   }
 
   @Test

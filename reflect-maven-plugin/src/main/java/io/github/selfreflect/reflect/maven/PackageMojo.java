@@ -88,6 +88,18 @@ public final class PackageMojo extends AbstractMojo {
   private String outputTimestamp;
 
   /**
+   * The deflate level of the archives, 0 (no compression) to 9 (smallest). The default, 1, packs
+   * JSONL about 5 times faster than zip's usual 6 for an archive about a sixth larger: a large
+   * dataset is gigabytes, and at level 6 packing it took 4 times as long as generating it from a
+   * warm cache. The level is part of the archive's bytes, so builds that must match use the same
+   * one.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.compressionLevel", defaultValue = "1")
+  private int compressionLevel;
+
+  /**
    * Skips the goal. In a {@code training-data} project the archive is the main artifact, so
    * without it {@code install} and {@code deploy} refuse the project; to build a multi-module
    * project without the dataset, leave its module out ({@code -pl '!module'}) instead.
@@ -126,12 +138,17 @@ public final class PackageMojo extends AbstractMojo {
       }
       return;
     }
+    if (compressionLevel < 0 || compressionLevel > 9) {
+      throw new MojoFailureException(
+          "reflect.compressionLevel must be 0 (no compression) to 9 (smallest), found "
+              + compressionLevel);
+    }
     Instant timestamp = timestamp();
     Path dataset = outputDirectory.toPath();
     Path zip = buildDirectory.toPath().resolve(finalName + ".zip");
     List<OutputFile> files;
     try {
-      files = DatasetArchive.write(dataset, zip, timestamp);
+      files = DatasetArchive.write(dataset, zip, timestamp, compressionLevel);
     } catch (IOException e) {
       throw new MojoFailureException("reflect:package: " + e.getMessage(), e);
     }
@@ -164,7 +181,8 @@ public final class PackageMojo extends AbstractMojo {
     }
     Path zip = buildDirectory.toPath().resolve(finalName + "-" + CACHE_CLASSIFIER + ".zip");
     try {
-      DeterministicZip.write(zip, Map.of(BaselineCache.RECORDS_ENTRY, records), timestamp);
+      DeterministicZip.write(
+          zip, Map.of(BaselineCache.RECORDS_ENTRY, records), timestamp, compressionLevel);
     } catch (IOException e) {
       throw new MojoFailureException("reflect:package: writing " + zip + ": " + e.getMessage(), e);
     }
