@@ -38,7 +38,8 @@ assert log.contains('OPENAI_API_KEY is set but not sent to 127.0.0.1: unasked it
 assert log.contains('reflect.baseUrl is http://gpu-box.invalid:11434/v1: plain http to gpu-box.invalid,'
     + ' which is not this machine, would carry the API key (environment variable LOCAL_LLM_KEY, named by'
     + ' reflect.apiKeyEnvironmentVariable) in cleartext. Use an https URL in reflect.baseUrl, or, if the'
-    + ' server needs no key, leave reflect.apiKeyEnvironmentVariable unset')
+    + ' server needs no key, leave reflect.apiKeyEnvironmentVariable unset (on a network you trust that'
+    + ' offers no https, -Dreflect.allowPlainHttpKey=true)')
 assert !new File(basedir, 'target/cleartext/manifest.json').exists()
 
 // No key appears in the log or in anything the builds wrote.

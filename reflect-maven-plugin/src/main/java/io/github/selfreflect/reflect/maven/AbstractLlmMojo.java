@@ -86,6 +86,16 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected String apiKeyEnvironmentVariable;
 
   /**
+   * Lets the API key travel over plain http to another machine (an internal gateway that offers
+   * no https, on a network you trust), with a warning. Off by default: a key goes over https, or
+   * over plain http to this machine only, and the build fails before any request otherwise.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.allowPlainHttpKey", defaultValue = "false")
+  protected boolean allowPlainHttpKey;
+
+  /**
    * {@code true}: use the cache only and fail, listing them, if any reflection (for {@code
    * reflect:evaluate}: any judgment) is missing. {@code partial}: use the cache only and write
    * what it has. {@code false}: request what is missing. {@code mvn -o} implies {@code true}.
@@ -222,7 +232,8 @@ abstract class AbstractLlmMojo extends AbstractMojo {
             keys,
             session == null ? null : session.getSettings(),
             decrypter,
-            System.getenv()),
+            System.getenv(),
+            allowPlainHttpKey),
         Duration.ofSeconds(timeoutSeconds),
         maxRetries,
         concurrency,

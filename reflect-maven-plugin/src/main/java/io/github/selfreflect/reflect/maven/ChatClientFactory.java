@@ -37,17 +37,26 @@ final class ChatClientFactory {
    * @param settings the build's settings, or null outside a Maven session
    * @param decrypter decrypts server and proxy passwords
    * @param environment the process environment
+   * @param allowPlainHttpKey {@code reflect.allowPlainHttpKey}: the key may cross a network in
+   *     cleartext (with a warning)
    */
   record KeyAndProxy(
       ApiKeys.Source keys,
       Settings settings,
       SettingsDecrypter decrypter,
-      Map<String, String> environment) {
+      Map<String, String> environment,
+      boolean allowPlainHttpKey) {
 
     KeyAndProxy {
       Objects.requireNonNull(keys, "keys");
       Objects.requireNonNull(decrypter, "decrypter");
       Objects.requireNonNull(environment, "environment");
+    }
+
+    /** Keys over https, or plain http to this machine, only. */
+    KeyAndProxy(
+        ApiKeys.Source keys, Settings settings, SettingsDecrypter decrypter, Map<String, String> environment) {
+      this(keys, settings, decrypter, environment, false);
     }
   }
 
@@ -172,6 +181,7 @@ final class ChatClientFactory {
     return OpenAiChatClient.builder()
         .baseUrl(baseUrl)
         .apiKey(apiKey == null ? null : apiKey.value())
+        .allowPlainHttpKey(keyAndProxy.allowPlainHttpKey())
         .httpClient(http)
         .attemptTimeout(timeout)
         .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
@@ -197,6 +207,12 @@ final class ChatClientFactory {
         KeyTransport.isLoopback(endpoint.host())
             ? "through the settings.xml proxy " + proxyHost + ", which is not this machine"
             : "to " + endpoint.host() + ", which is not this machine";
+    if (keyAndProxy.allowPlainHttpKey()) {
+      log.warn(
+          "Sending the API key (" + apiKey.origin() + ") over plain http " + route
+              + ", as reflect.allowPlainHttpKey=true allows: anyone on the way can read it");
+      return;
+    }
     throw new MojoFailureException(
         urlProperty
             + " is "
@@ -209,7 +225,8 @@ final class ChatClientFactory {
             + urlProperty
             + (apiKey.property() == null
                 ? ""
-                : ", or, if the server needs no key, leave " + apiKey.property() + " unset"));
+                : ", or, if the server needs no key, leave " + apiKey.property() + " unset")
+            + " (on a network you trust that offers no https, -Dreflect.allowPlainHttpKey=true)");
   }
 
   /** Carries a configuration failure out of the lazily built client, to be rethrown as it was. */

@@ -141,7 +141,8 @@ class ChatClientFactoryTest {
               + " gpu-box.invalid, which is not this machine, would carry the API key (environment"
               + " variable LOCAL_LLM_KEY, named by reflect.apiKeyEnvironmentVariable) in cleartext."
               + " Use an https URL in reflect.evaluate.baseUrl, or, if the server needs no key,"
-              + " leave reflect.apiKeyEnvironmentVariable unset",
+              + " leave reflect.apiKeyEnvironmentVariable unset (on a network you trust that"
+              + " offers no https, -Dreflect.allowPlainHttpKey=true)",
           failure.getMessage());
       assertEquals(0, proxy.requestCount());
       // Without a key the same endpoint is fine: the proxy gets the request, with no header.
@@ -150,6 +151,39 @@ class ChatClientFactoryTest {
           .complete(hello());
       assertEquals(1, proxy.requestCount());
       assertNull(proxy.calls().get(0).header("Authorization"));
+    }
+  }
+
+  /** The opt-in for a trusted network without https: the key goes, and the log says so. */
+  @Test
+  void allowPlainHttpKeySendsTheKeyToAnotherMachineWithAWarning() throws Exception {
+    try (FakeLlmServer proxy = new FakeLlmServer(body -> "{\"ok\": true}").start()) {
+      Settings settings = withProxy(new Settings(), "127.0.0.1", proxy.port());
+      ChatClientFactory.KeyAndProxy allowed =
+          new ChatClientFactory.KeyAndProxy(
+              new ApiKeys.Source(
+                  "reflect.serverId", null, "reflect.apiKeyEnvironmentVariable", "LOCAL_LLM_KEY"),
+              settings,
+              keyAndProxy(null, null, null, Map.of()).decrypter(),
+              Map.of("LOCAL_LLM_KEY", LOCAL_KEY),
+              true);
+
+      ChatClientFactory.forEndpoint(
+              "reflect.baseUrl", "http://gpu-box.invalid:11434/v1", allowed, Duration.ofSeconds(5),
+              0, 1, RetryListener.NONE, log)
+          .create(RequestGate.OPEN)
+          .complete(hello());
+
+      assertEquals(1, proxy.requestCount());
+      assertEquals("Bearer " + LOCAL_KEY, proxy.calls().get(0).header("Authorization"));
+      assertEquals(
+          List.of(
+              "WARN Sending the API key (environment variable LOCAL_LLM_KEY, named by"
+                  + " reflect.apiKeyEnvironmentVariable) over plain http to gpu-box.invalid, which is"
+                  + " not this machine, as reflect.allowPlainHttpKey=true allows: anyone on the way"
+                  + " can read it"),
+          log.lines);
+      assertTrue(log.lines.stream().noneMatch(l -> l.contains(LOCAL_KEY)));
     }
   }
 
@@ -163,7 +197,8 @@ class ChatClientFactoryTest {
     assertTrue(
         failure.getMessage().endsWith("(settings.xml server 'llm', named by reflect.serverId) in"
             + " cleartext. Use an https URL in reflect.evaluate.baseUrl, or, if the server needs no"
-            + " key, leave reflect.serverId unset"),
+            + " key, leave reflect.serverId unset (on a network you trust that offers no https,"
+            + " -Dreflect.allowPlainHttpKey=true)"),
         failure.getMessage());
     assertFalse(failure.getMessage().contains(KEY));
   }

@@ -110,11 +110,11 @@ public final class OpenAiChatClient implements ChatModel {
         "POST " + endpoint.newBuilder().username("").password("").build();
     this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
-    if (apiKey != null && KeyTransport.exposesKey(endpoint, proxyHost(base))) {
+    if (apiKey != null && !b.allowPlainHttpKey && KeyTransport.exposesKey(endpoint, proxyHost(base))) {
       throw new IllegalArgumentException(
           "Refusing to send an API key over plain http to " + endpoint.host()
               + (proxyHost(base) == null ? "" : " through the proxy " + proxyHost(base))
-              + ", which is not this machine: use https, or no key");
+              + ", which is not this machine: use https, or no key (or allowPlainHttpKey)");
     }
     OkHttpClient.Builder http =
         base.newBuilder()
@@ -411,6 +411,7 @@ public final class OpenAiChatClient implements ChatModel {
   public static final class Builder {
     private String baseUrl;
     private String apiKey;
+    private boolean allowPlainHttpKey;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
@@ -462,6 +463,15 @@ public final class OpenAiChatClient implements ChatModel {
      */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Lets the key travel over plain http to another machine (see {@link KeyTransport}): for a
+     * gateway on a network the user trusts that offers no https. Off by default.
+     */
+    public Builder allowPlainHttpKey(boolean allow) {
+      this.allowPlainHttpKey = allow;
       return this;
     }
 

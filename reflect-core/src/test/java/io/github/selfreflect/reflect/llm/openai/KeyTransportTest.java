@@ -60,10 +60,16 @@ class KeyTransportTest {
 
     assertEquals(
         "Refusing to send an API key over plain http to gpu-box, which is not this machine: use"
-            + " https, or no key",
+            + " https, or no key (or allowPlainHttpKey)",
         e.getMessage());
     // Without a key, the same endpoint is fine (a local network's Ollama needs none).
     OpenAiChatClient.builder().baseUrl("http://gpu-box:11434/v1").build();
+    // And with the key, when the caller says the network is trusted.
+    OpenAiChatClient.builder()
+        .baseUrl("http://gpu-box:11434/v1")
+        .apiKey("sk-test")
+        .allowPlainHttpKey(true)
+        .build();
   }
 
   @Test
