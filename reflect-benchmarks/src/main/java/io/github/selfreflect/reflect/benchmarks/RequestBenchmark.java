@@ -1,7 +1,7 @@
 package io.github.selfreflect.reflect.benchmarks;
 
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.llm.RetryPolicy;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;

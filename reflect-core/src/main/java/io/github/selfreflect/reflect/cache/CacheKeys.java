@@ -2,6 +2,8 @@ package io.github.selfreflect.reflect.cache;
 
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
+import io.github.selfreflect.reflect.llm.Provider;
+import io.github.selfreflect.reflect.llm.openai.OpenAiProvider;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,8 +25,18 @@ public final class CacheKeys {
 
   private CacheKeys() {}
 
+  /** The key of a request to an OpenAI-compatible endpoint: the keys every cache held before providers. */
   public static String of(PromptTemplate template, ChatRequest request) {
+    return of(OpenAiProvider.INSTANCE, template, request);
+  }
+
+  /**
+   * The key of a request to {@code provider}: its {@link Provider#cacheKeyPrefix()} (empty for
+   * OpenAI), then as above. A Claude reply is never taken for a GPT reply to the same prompt.
+   */
+  public static String of(Provider provider, PromptTemplate template, ChatRequest request) {
     MessageDigest digest = sha256();
+    digest.update(provider.cacheKeyPrefix().getBytes(StandardCharsets.UTF_8));
     digest.update(
         (template.id() + "\n" + template.fingerprint() + "\n").getBytes(StandardCharsets.UTF_8));
     // The body goes into the digest as it is written: no tree, no string, no copy.

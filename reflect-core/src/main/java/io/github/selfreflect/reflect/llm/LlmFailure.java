@@ -43,7 +43,9 @@ public record LlmFailure(Kind kind, int status, int attempts, String errorType, 
     /** The thread was interrupted (the run was cancelled). */
     INTERRUPTED,
     /** Nothing was sent: a budget is spent or the run was cancelled. */
-    NOT_SENT
+    NOT_SENT,
+    /** Every reply came back, and none was usable (not the JSON asked for, cut off). */
+    UNUSABLE_REPLY
   }
 
   public LlmFailure {
@@ -97,6 +99,7 @@ public record LlmFailure(Kind kind, int status, int attempts, String errorType, 
       case MALFORMED_RESPONSE -> "malformed response";
       case INTERRUPTED -> "interrupted";
       case NOT_SENT -> "not sent";
+      case UNUSABLE_REPLY -> "unusable reply";
     };
   }
 }

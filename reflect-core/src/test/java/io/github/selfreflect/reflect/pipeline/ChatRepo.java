@@ -2,7 +2,7 @@ package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.llm.RetryPolicy;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.io.IOException;

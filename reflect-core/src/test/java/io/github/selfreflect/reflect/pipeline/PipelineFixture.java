@@ -1,7 +1,7 @@
 package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.llm.RetryPolicy;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.io.BufferedWriter;

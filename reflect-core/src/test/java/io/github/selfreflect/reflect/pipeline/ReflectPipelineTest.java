@@ -15,7 +15,7 @@ import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.llm.RetryPolicy;
 import io.github.selfreflect.reflect.prompt.InvalidReplyException;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;

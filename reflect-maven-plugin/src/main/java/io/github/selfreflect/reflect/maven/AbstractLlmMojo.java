@@ -1,6 +1,6 @@
 package io.github.selfreflect.reflect.maven;
 
-import io.github.selfreflect.reflect.llm.openai.RetryListener;
+import io.github.selfreflect.reflect.llm.RetryListener;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import java.io.File;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.github.selfreflect.reflect.maven;
 
-import io.github.selfreflect.reflect.llm.openai.KeyTransport;
+import io.github.selfreflect.reflect.llm.KeyTransport;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import org.apache.maven.plugin.MojoFailureException;

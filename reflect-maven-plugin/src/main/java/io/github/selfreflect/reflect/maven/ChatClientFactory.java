@@ -2,10 +2,10 @@ package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.RequestGate;
-import io.github.selfreflect.reflect.llm.openai.KeyTransport;
+import io.github.selfreflect.reflect.llm.KeyTransport;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
-import io.github.selfreflect.reflect.llm.openai.RetryListener;
-import io.github.selfreflect.reflect.llm.openai.RetryPolicy;
+import io.github.selfreflect.reflect.llm.RetryListener;
+import io.github.selfreflect.reflect.llm.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

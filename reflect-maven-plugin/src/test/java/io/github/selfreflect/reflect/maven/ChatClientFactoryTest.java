@@ -12,7 +12,7 @@ import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
-import io.github.selfreflect.reflect.llm.openai.RetryListener;
+import io.github.selfreflect.reflect.llm.RetryListener;
 import io.github.selfreflect.reflect.testing.FakeLlmServer;
 import java.time.Duration;
 import java.util.List;

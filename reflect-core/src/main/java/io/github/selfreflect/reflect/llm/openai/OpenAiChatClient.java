@@ -2,66 +2,47 @@ package io.github.selfreflect.reflect.llm.openai;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
-import io.github.selfreflect.reflect.llm.AttemptResult;
-import io.github.selfreflect.reflect.llm.ChatRequestJson;
 import io.github.selfreflect.reflect.llm.ChatResponse;
+import io.github.selfreflect.reflect.llm.KeyTransport;
 import io.github.selfreflect.reflect.llm.LlmException;
 import io.github.selfreflect.reflect.llm.LlmFailure;
 import io.github.selfreflect.reflect.llm.LlmRejectedException;
-import io.github.selfreflect.reflect.llm.LlmRetriesExhaustedException;
-import io.github.selfreflect.reflect.llm.RateLimitInfo;
 import io.github.selfreflect.reflect.llm.RequestGate;
-import io.github.selfreflect.reflect.llm.TokenEstimate;
-import io.github.selfreflect.reflect.llm.Usage;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.net.SocketTimeoutException;
+import io.github.selfreflect.reflect.llm.RetryListener;
+import io.github.selfreflect.reflect.llm.RetryPolicy;
+import io.github.selfreflect.reflect.llm.Sleeper;
+import io.github.selfreflect.reflect.llm.TransportSettings;
+import io.github.selfreflect.reflect.llm.chain.ChatStack;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
- * A {@link ChatModel} that talks to an OpenAI-compatible {@code POST /chat/completions} endpoint:
- * OpenAI itself, or Ollama, vLLM, llama.cpp, OpenRouter, Groq and other servers that copy its API.
+ * A {@link ChatModel} for an OpenAI-compatible {@code POST /chat/completions} endpoint: OpenAI
+ * itself, or Ollama, vLLM, llama.cpp, OpenRouter, Groq and other servers that copy its API. It is
+ * the lower half of a {@link ChatStack} (retries and the run's gate) over an {@link
+ * OpenAiTransport}, with a builder for the settings a caller sets most: for a library user, a test
+ * or a benchmark that wants one client. A run builds the same stack through its provider.
  *
- * <p>Each call sends the canonical body of {@link ChatRequestJson} (the same bytes the cache key is
- * computed from) and reads the first choice. Transient trouble is retried under a {@link
- * RetryPolicy}: 408, 409, 429 and every 5xx, I/O errors (refused or reset connections, timeouts, a
- * body cut short) and 2xx bodies that are not JSON or have no choice. Other 4xx fail at once with
- * {@link LlmRejectedException}: a wrong key or model name does not heal by waiting. This client is
- * the only retry layer: OkHttp's own silent connection retry is switched off, so every request the
- * server sees is counted, reported to the {@link RetryListener} and bounded by the policy.
+ * <p>Transient trouble is retried under a {@link RetryPolicy}: 408, 409, 429 and every 5xx, I/O
+ * errors (refused or reset connections, timeouts, a body cut short) and 2xx bodies that are not
+ * JSON or have no choice. Other 4xx fail at once with {@link LlmRejectedException}: a wrong key
+ * or model name does not heal by waiting.
  *
  * <p>The client does not judge the reply: a {@code finish_reason} of {@code length} comes back as
  * a normal {@link ChatResponse} whose {@link ChatResponse#truncated()} the caller checks.
  *
- * <p>Exception messages and retry reasons never contain the API key, even when a server echoes the
- * {@code Authorization} header into its error body: the key is replaced by {@value #REDACTED}. They
- * do name the endpoint and the server's words, so they belong in a build log; each exception's
- * {@link LlmFailure} says what may be published. A key is never sent in cleartext beyond this
- * machine: with plain http to another host the builder refuses it.
+ * <p>Exception messages never contain the API key (it is replaced by {@value #REDACTED}); each
+ * exception's {@link LlmFailure} says what may be published. A key is never sent in cleartext
+ * beyond this machine: with plain http to another host the builder refuses it.
  *
  * <p>Every attempt, retries included, passes through the {@link RequestGate} given to the builder:
- * the run's shared rate limiter, counters and budgets. The gate is told each attempt's status,
- * {@code Retry-After}, {@code x-ratelimit-*} headers and usage, so that a 429 seen here slows every
- * other request of the run.
+ * the run's shared rate limiter, counters and budgets.
  *
  * <p>Instances are immutable and thread-safe; share one per endpoint so that its connection pool
  * is shared too.
@@ -75,78 +56,50 @@ public final class OpenAiChatClient implements ChatModel {
   public static final String USER_AGENT = "reflect/" + VERSION;
 
   /** What replaces the API key in messages. */
-  public static final String REDACTED = "[REDACTED]";
+  public static final String REDACTED = TransportSettings.REDACTED;
 
   /** Connecting is quick even to a busy server; a long wait means a wrong host or a firewall. */
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = TransportSettings.DEFAULT_CONNECT_TIMEOUT;
 
   /**
    * Without streaming the server sends nothing until the whole reply is generated, which takes
    * minutes for a long answer from a local model on a CPU.
    */
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_READ_TIMEOUT = TransportSettings.DEFAULT_READ_TIMEOUT;
 
   /** The bound on one whole attempt, from connecting to the last byte of the body. */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_CALL_TIMEOUT = TransportSettings.DEFAULT_CALL_TIMEOUT;
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
-  private final HttpUrl endpoint;
-  private final String endpointDisplay;
-  private final String apiKey;
-  private final OkHttpClient http;
-  private final Headers headers;
+  private final OpenAiTransport transport;
+  private final ChatStack stack;
   private final RetryPolicy retryPolicy;
-  private final RetryListener retryListener;
-  private final RequestGate gate;
-  private final Sleeper sleeper;
-  private final Random random;
-  private final Clock clock;
   private final Builder template;
 
   private OpenAiChatClient(Builder b) {
-    this.endpoint = chatCompletionsUrl(b.baseUrl);
-    this.endpointDisplay =
-        "POST " + endpoint.newBuilder().username("").password("").build();
-    this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
-    OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
-    if (apiKey != null && !b.allowPlainHttpKey && KeyTransport.exposesKey(endpoint, proxyHost(base))) {
-      throw new IllegalArgumentException(
-          "Refusing to send an API key over plain http to " + endpoint.host()
-              + (proxyHost(base) == null ? "" : " through the proxy " + proxyHost(base))
-              + ", which is not this machine: use https, or no key (or allowPlainHttpKey)");
-    }
-    OkHttpClient.Builder http =
-        base.newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .readTimeout(b.readTimeout)
-            .callTimeout(b.callTimeout)
-            .retryOnConnectionFailure(false);
-    if (b.maxConcurrentRequests > 0) {
-      // OkHttp keeps 5 idle connections and lets 5 asynchronous calls run per host by default:
-      // with more requests in flight, every burst would open fresh connections and close them
-      // again. Keep one warm connection per request in flight (HTTP/2 multiplexes them anyway).
-      Dispatcher dispatcher = new Dispatcher();
-      dispatcher.setMaxRequests(Math.max(64, b.maxConcurrentRequests));
-      dispatcher.setMaxRequestsPerHost(b.maxConcurrentRequests);
-      http.dispatcher(dispatcher)
-          .connectionPool(new ConnectionPool(b.maxConcurrentRequests, 5, TimeUnit.MINUTES));
-    }
-    this.http = http.build();
-    Headers.Builder h = new Headers.Builder();
-    h.set("User-Agent", USER_AGENT);
-    h.set("Accept", "application/json");
-    b.extraHeaders.forEach(h::set);
-    if (apiKey != null) {
-      h.set("Authorization", "Bearer " + apiKey);
-    }
-    this.headers = h.build();
+    this.transport =
+        new OpenAiTransport(
+            new TransportSettings(
+                b.baseUrl,
+                b.apiKey,
+                b.allowPlainHttpKey,
+                b.httpClient,
+                b.connectTimeout,
+                b.readTimeout,
+                b.callTimeout,
+                b.maxConcurrentRequests,
+                b.extraHeaders,
+                b.clock));
+    this.stack =
+        ChatStack.builder()
+            .transport(
+                transport,
+                b.gate,
+                b.retryPolicy,
+                b.retryListener,
+                b.sleeper,
+                b.seed == null ? new Random() : new Random(b.seed))
+            .build();
     this.retryPolicy = b.retryPolicy;
-    this.retryListener = b.retryListener;
-    this.gate = b.gate;
-    this.sleeper = b.sleeper;
-    this.random = b.seed == null ? new Random() : new Random(b.seed);
-    this.clock = b.clock;
     this.template = b.copy();
   }
 
@@ -161,7 +114,7 @@ public final class OpenAiChatClient implements ChatModel {
 
   /** The URL requests go to: {@code {baseUrl}/chat/completions}. */
   public HttpUrl endpoint() {
-    return endpoint;
+    return transport.url();
   }
 
   public RetryPolicy retryPolicy() {
@@ -171,237 +124,12 @@ public final class OpenAiChatClient implements ChatModel {
   @Override
   public ChatResponse complete(ChatRequest request) throws LlmException {
     Objects.requireNonNull(request, "request");
-    byte[] body = ChatRequestJson.toUtf8(request); // the bytes the cache key was computed from
-    Request httpRequest =
-        new Request.Builder()
-            .url(endpoint)
-            .headers(headers)
-            .post(RequestBody.create(body, JSON))
-            .build();
-    long estimatedTokens = TokenEstimate.of(request);
-    for (int attempt = 1; ; attempt++) {
-      long sentAt;
-      try {
-        sentAt = gate.beforeAttempt(attempt, estimatedTokens);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw interrupted(attempt - 1, e);
-      }
-      Outcome outcome = send(httpRequest);
-      if (!outcome.interrupted()) {
-        gate.afterAttempt(
-            new AttemptResult(
-                attempt,
-                sentAt,
-                outcome.status(),
-                outcome.retryAfter(),
-                outcome.limits(),
-                outcome.response() == null ? Usage.NONE : outcome.response().usage(),
-                estimatedTokens));
-      }
-      if (outcome.response() != null) {
-        return outcome.response();
-      }
-      if (outcome.interrupted()) {
-        throw interrupted(attempt, outcome.cause());
-      }
-      if (!outcome.retryable()) {
-        throw new LlmRejectedException(
-            endpointDisplay + " " + outcome.reason(), outcome.status(), outcome.errorType(),
-            outcome.errorCode());
-      }
-      if (attempt >= retryPolicy.maxAttempts()) {
-        throw new LlmRetriesExhaustedException(
-            endpointDisplay + " failed after " + attempt
-                + (attempt == 1 ? " attempt" : " attempts") + "; last: " + outcome.reason(),
-            new LlmFailure(outcome.kind(), outcome.status(), attempt, outcome.errorType(),
-                outcome.errorCode()),
-            outcome.cause());
-      }
-      Duration delay =
-          outcome.retryAfter() != null && !outcome.retryAfter().isZero()
-              ? retryPolicy.capRetryAfter(outcome.retryAfter())
-              : retryPolicy.backoff(attempt, random);
-      retryListener.onRetry(attempt, outcome.reason(), delay);
-      try {
-        sleeper.sleep(delay);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw interrupted(attempt, e);
-      }
-    }
-  }
-
-  /** One attempt. Never throws: every way it can end is an {@link Outcome}. */
-  private Outcome send(Request request) {
-    try (Response response = http.newCall(request).execute()) {
-      int status = response.code();
-      RateLimitInfo limits = RateLimitHeaders.parse(response.headers());
-      String text;
-      try {
-        text = response.body().string();
-      } catch (IOException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          return Outcome.interrupted(e);
-        }
-        return Outcome.retry(
-            isTimeout(e) ? LlmFailure.Kind.TIMEOUT : LlmFailure.Kind.RESPONSE_CUT_SHORT, status,
-            redact("returned " + status + " but the body failed: " + describe(e)), e, null,
-            limits);
-      }
-      if (status >= 200 && status < 300) {
-        try {
-          return Outcome.success(status, ChatCompletionParser.parse(text), limits);
-        } catch (MalformedResponseException e) {
-          return Outcome.retry(LlmFailure.Kind.MALFORMED_RESPONSE, status,
-              redact("returned " + status + " with " + e.getMessage()), e.getCause(), null,
-              limits);
-        }
-      }
-      ServerError error = ServerError.of(text);
-      String reason = redact("returned " + status + ": " + error.message());
-      if (isRetryable(status)) {
-        Duration retryAfter = RetryAfter.parse(response.headers(), clock.instant());
-        return Outcome.retryStatus(status, reason,
-            retryAfter == null ? null : retryPolicy.capRetryAfter(retryAfter),
-            redact(error.type()), redact(error.code()), limits);
-      }
-      return Outcome.reject(status, reason, redact(error.type()), redact(error.code()), limits);
-    } catch (IOException e) {
-      if (Thread.currentThread().isInterrupted()
-          || (e instanceof InterruptedIOException && "interrupted".equals(e.getMessage()))) {
-        return Outcome.interrupted(e);
-      }
-      return Outcome.retry(
-          isTimeout(e) ? LlmFailure.Kind.TIMEOUT : LlmFailure.Kind.CONNECTION, 0,
-          redact(describe(e)), e, null, RateLimitInfo.NONE);
-    }
-  }
-
-  /**
-   * 408 (request timeout) and 409 (OpenAI's "conflict" on concurrent updates) are transient by
-   * definition, 429 is a rate limit, and a 5xx is the server's own trouble.
-   */
-  static boolean isRetryable(int status) {
-    return status == 408 || status == 409 || status == 429 || status >= 500;
-  }
-
-  private LlmException interrupted(int attempts, Throwable cause) {
-    return new LlmException(
-        endpointDisplay + " interrupted after " + attempts
-            + (attempts == 1 ? " attempt" : " attempts"), LlmFailure.interrupted(attempts), cause);
-  }
-
-  /**
-   * A read or connect timeout ({@link SocketTimeoutException}), or OkHttp's call timeout, which
-   * cancels the call and reports it as an {@link InterruptedIOException} "timeout".
-   */
-  private static boolean isTimeout(IOException e) {
-    return e instanceof SocketTimeoutException
-        || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
-  }
-
-  /** The host of the client's HTTP proxy, or null when it connects directly. */
-  private static String proxyHost(OkHttpClient client) {
-    Proxy proxy = client.proxy();
-    if (proxy == null || proxy.type() == Proxy.Type.DIRECT
-        || !(proxy.address() instanceof InetSocketAddress address)) {
-      return null;
-    }
-    return address.getHostString();
-  }
-
-  private static String describe(IOException e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
-
-  /** Removes the API key from text that may come from the server. */
-  private String redact(String text) {
-    if (text == null || apiKey == null) {
-      return text;
-    }
-    return text.replace(apiKey, REDACTED);
-  }
-
-  private static HttpUrl chatCompletionsUrl(String baseUrl) {
-    Objects.requireNonNull(baseUrl, "baseUrl");
-    HttpUrl base = HttpUrl.parse(baseUrl.strip());
-    if (base == null) {
-      throw new IllegalArgumentException("Not an http(s) URL: " + baseUrl);
-    }
-    // "http://host/v1/" ends in an empty path segment: drop it, so the result is never "v1//chat".
-    HttpUrl.Builder url = base.newBuilder();
-    List<String> segments = new ArrayList<>(base.pathSegments());
-    while (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) {
-      segments.remove(segments.size() - 1);
-    }
-    url.encodedPath("/");
-    segments.forEach(url::addPathSegment);
-    return url.addPathSegment("chat").addPathSegment("completions").build();
+    return stack.complete(request);
   }
 
   @Override
   public String toString() {
-    return "OpenAiChatClient[" + endpointDisplay + (apiKey == null ? "" : ", with API key") + "]";
-  }
-
-  /**
-   * How one attempt ended: a response, a retryable failure, a final rejection, or an interrupt.
-   * {@code reason} is already redacted.
-   */
-  private record Outcome(
-      ChatResponse response,
-      boolean retryable,
-      boolean interrupted,
-      LlmFailure.Kind kind,
-      int status,
-      String reason,
-      Throwable cause,
-      Duration retryAfter,
-      String errorType,
-      String errorCode,
-      RateLimitInfo limits) {
-
-    static Outcome success(int status, ChatResponse response, RateLimitInfo limits) {
-      return new Outcome(
-          response, false, false, null, status, null, null, null, null, null, limits);
-    }
-
-    /** A failure without an error body: no response, a body cut short, a malformed 2xx. */
-    static Outcome retry(
-        LlmFailure.Kind kind,
-        int status,
-        String reason,
-        Throwable cause,
-        Duration retryAfter,
-        RateLimitInfo limits) {
-      return new Outcome(
-          null, true, false, kind, status, reason, cause, retryAfter, null, null, limits);
-    }
-
-    /** A retryable error status (429, 5xx) and what its error body says. */
-    static Outcome retryStatus(
-        int status,
-        String reason,
-        Duration retryAfter,
-        String errorType,
-        String errorCode,
-        RateLimitInfo limits) {
-      return new Outcome(null, true, false, LlmFailure.Kind.HTTP_STATUS, status, reason, null,
-          retryAfter, errorType, errorCode, limits);
-    }
-
-    static Outcome reject(
-        int status, String reason, String errorType, String errorCode, RateLimitInfo limits) {
-      return new Outcome(null, false, false, LlmFailure.Kind.HTTP_STATUS, status, reason, null,
-          null, errorType, errorCode, limits);
-    }
-
-    static Outcome interrupted(Throwable cause) {
-      return new Outcome(null, false, true, LlmFailure.Kind.INTERRUPTED, 0, "interrupted", cause,
-          null, null, null, RateLimitInfo.NONE);
-    }
+    return "OpenAiChatClient[" + transport.endpoint() + (template.apiKey == null || template.apiKey.isBlank() ? "" : ", with API key") + "]";
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.github.selfreflect.reflect.llm.openai;
 
+import io.github.selfreflect.reflect.llm.KeyTransport;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

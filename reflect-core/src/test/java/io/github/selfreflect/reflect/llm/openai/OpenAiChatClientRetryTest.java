@@ -1,5 +1,7 @@
 package io.github.selfreflect.reflect.llm.openai;
 
+import io.github.selfreflect.reflect.llm.RetryPolicy;
+
 import static io.github.selfreflect.reflect.llm.openai.TestSupport.seedRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,9 @@
 package io.github.selfreflect.reflect.llm.openai;
 
+import io.github.selfreflect.reflect.llm.RetryPolicy;
+import io.github.selfreflect.reflect.llm.RetryListener;
+import io.github.selfreflect.reflect.llm.Sleeper;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.selfreflect.reflect.chat.Message;

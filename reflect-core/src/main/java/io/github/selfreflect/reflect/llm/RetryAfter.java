@@ -1,4 +1,4 @@
-package io.github.selfreflect.reflect.llm.openai;
+package io.github.selfreflect.reflect.llm;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import okhttp3.Headers;
  * millisecond count, more precise, so it wins) and the standard {@code Retry-After}, which RFC 9110
  * allows as delta-seconds or as an HTTP-date.
  */
-final class RetryAfter {
+public final class RetryAfter {
 
   private RetryAfter() {}
 
@@ -20,7 +20,7 @@ final class RetryAfter {
    * The requested delay, or null when the headers ask for none or cannot be read. An HTTP-date in
    * the past gives {@link Duration#ZERO}.
    */
-  static Duration parse(Headers headers, Instant now) {
+  public static Duration parse(Headers headers, Instant now) {
     Duration millis = parseMillis(headers.get("retry-after-ms"));
     if (millis != null) {
       return millis;

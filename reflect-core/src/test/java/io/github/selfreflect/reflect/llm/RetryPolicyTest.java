@@ -1,4 +1,4 @@
-package io.github.selfreflect.reflect.llm.openai;
+package io.github.selfreflect.reflect.llm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.github.selfreflect.reflect.llm.openai;
+package io.github.selfreflect.reflect.llm;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
