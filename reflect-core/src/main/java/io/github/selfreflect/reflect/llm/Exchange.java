@@ -73,6 +73,15 @@ public record Exchange(
         errorCode, limits);
   }
 
+  /**
+   * The model answered but declined to (Anthropic's {@code stop_reason: "refusal"}): not retried,
+   * the target fails with {@link LlmFailure.Kind#REFUSED}.
+   */
+  public static Exchange refused(int status, String reason, RateLimitInfo limits) {
+    return new Exchange(
+        null, false, false, LlmFailure.Kind.REFUSED, status, reason, null, null, null, null, limits);
+  }
+
   /** The sending thread was interrupted. */
   public static Exchange interrupted(Throwable cause) {
     return new Exchange(

@@ -45,7 +45,9 @@ public record LlmFailure(Kind kind, int status, int attempts, String errorType, 
     /** Nothing was sent: a budget is spent or the run was cancelled. */
     NOT_SENT,
     /** Every reply came back, and none was usable (not the JSON asked for, cut off). */
-    UNUSABLE_REPLY
+    UNUSABLE_REPLY,
+    /** The model declined to answer (Anthropic's {@code stop_reason: "refusal"}). */
+    REFUSED
   }
 
   public LlmFailure {
@@ -100,6 +102,7 @@ public record LlmFailure(Kind kind, int status, int attempts, String errorType, 
       case INTERRUPTED -> "interrupted";
       case NOT_SENT -> "not sent";
       case UNUSABLE_REPLY -> "unusable reply";
+      case REFUSED -> "refused by the model";
     };
   }
 }

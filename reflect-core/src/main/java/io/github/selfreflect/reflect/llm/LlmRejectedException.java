@@ -18,6 +18,14 @@ public final class LlmRejectedException extends LlmException {
     super(message, LlmFailure.rejected(status, errorType, errorCode), null);
   }
 
+  /**
+   * A refusal that is not an error status: e.g. a model that declined to answer (its {@code kind}
+   * says which), so that what is published names it.
+   */
+  public LlmRejectedException(String message, LlmFailure failure) {
+    super(message, failure, null);
+  }
+
   /** The server's {@code error.type}, e.g. {@code invalid_request_error}, or null. */
   public String errorType() {
     return failure().errorType();

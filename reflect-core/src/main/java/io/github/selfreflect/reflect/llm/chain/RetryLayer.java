@@ -60,6 +60,13 @@ public final class RetryLayer implements ChatLayer {
         throw interrupted(attempt, outcome.cause());
       }
       if (!outcome.retryable()) {
+        if (outcome.kind() != null && outcome.kind() != LlmFailure.Kind.HTTP_STATUS) {
+          // Not an error status (a model's refusal): its kind is what may be published.
+          throw new LlmRejectedException(
+              endpoint + " " + outcome.reason(),
+              new LlmFailure(outcome.kind(), outcome.status(), attempt, outcome.errorType(),
+                  outcome.errorCode()));
+        }
         throw new LlmRejectedException(
             endpoint + " " + outcome.reason(), outcome.status(), outcome.errorType(),
             outcome.errorCode());
