@@ -156,8 +156,12 @@ public final class TemplateTokens {
               .generatorVersion("benchmark")
               .targetsPerRequest(variant.targetsPerRequest())
               .build();
-      ChatModel model = OpenAiChatClient.builder().baseUrl(fake.baseUrl()).build();
-      RunSummary summary = new ReflectPipeline(request, () -> model, ReflectListener.SILENT).run();
+      RunSummary summary =
+          new ReflectPipeline(
+                  request,
+                  gate -> OpenAiChatClient.builder().baseUrl(fake.baseUrl()).requestGate(gate).build(),
+                  ReflectListener.SILENT)
+              .run();
       long prompt = 0;
       long uncached = 0;
       Map<String, String> lastPromptOf = new LinkedHashMap<>();

@@ -410,7 +410,7 @@ public final class WarmBuildBenchmark {
       RunSummary summary =
           new ReflectPipeline(
                   request,
-                  () -> {
+                  gate -> {
                     throw new IllegalStateException("a warm build needs no model");
                   },
                   listener)

@@ -1,5 +1,8 @@
 package io.github.selfreflect.reflect.evaluate;
 
+import io.github.selfreflect.reflect.llm.Provider;
+import io.github.selfreflect.reflect.llm.providers.Providers;
+import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import java.nio.file.Path;
@@ -19,6 +22,9 @@ import java.util.Objects;
  * @param offline whether missing judgments may be requested
  * @param concurrency requests in flight
  * @param maxReplyAttempts how often one judgment is asked again when the reply is unusable
+ * @param limits rate caps, budgets ({@code reflect.maxRequests}, {@code reflect.maxTokens},
+ *     {@code reflect.onBudget}) and prices, as for {@code generate}
+ * @param provider the judge's provider: part of every judgment's cache key
  */
 public record EvaluateRequest(
     Path datasetDirectory,
@@ -29,7 +35,30 @@ public record EvaluateRequest(
     long seed,
     OfflineMode offline,
     int concurrency,
-    int maxReplyAttempts) {
+    int maxReplyAttempts,
+    RunLimits limits,
+    Provider provider) {
+
+  /** A request with no budget, no caps and no prices, to an OpenAI-compatible judge. */
+  public EvaluateRequest(
+      Path datasetDirectory,
+      Path cacheDirectory,
+      String judgeModel,
+      SamplingParameters sampling,
+      int sampleSize,
+      long seed,
+      OfflineMode offline,
+      int concurrency,
+      int maxReplyAttempts) {
+    this(datasetDirectory, cacheDirectory, judgeModel, sampling, sampleSize, seed, offline,
+        concurrency, maxReplyAttempts, RunLimits.DEFAULT, Providers.DEFAULT);
+  }
+
+  /** This request with other limits. */
+  public EvaluateRequest withLimits(RunLimits other) {
+    return new EvaluateRequest(datasetDirectory, cacheDirectory, judgeModel, sampling, sampleSize,
+        seed, offline, concurrency, maxReplyAttempts, other, provider);
+  }
 
   public EvaluateRequest {
     Objects.requireNonNull(datasetDirectory, "datasetDirectory");
@@ -37,6 +66,8 @@ public record EvaluateRequest(
     Objects.requireNonNull(judgeModel, "judgeModel");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(offline, "offline");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(provider, "provider");
     if (judgeModel.isBlank()) {
       throw new IllegalArgumentException("the judge model must not be blank");
     }

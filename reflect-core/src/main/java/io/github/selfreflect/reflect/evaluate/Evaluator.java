@@ -10,8 +10,17 @@ import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatResponse;
 import io.github.selfreflect.reflect.llm.LlmException;
+import io.github.selfreflect.reflect.llm.RequestGate;
+import io.github.selfreflect.reflect.llm.RequestNotSentException;
 import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.llm.chain.ChatCall;
+import io.github.selfreflect.reflect.llm.chain.ChatStack;
+import io.github.selfreflect.reflect.llm.chain.UnusableReplyException;
+import io.github.selfreflect.reflect.pipeline.BudgetAction;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
+import io.github.selfreflect.reflect.pipeline.RequestPass;
+import io.github.selfreflect.reflect.pipeline.RunMeter;
+import io.github.selfreflect.reflect.pipeline.RunProgress;
 import io.github.selfreflect.reflect.prompt.InvalidReplyException;
 import io.github.selfreflect.reflect.report.ReportEvaluation;
 import io.github.selfreflect.reflect.report.ReportWriter;
@@ -31,12 +40,9 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * {@code reflect:evaluate}: a judge model compares original and revised answers of a seeded
@@ -53,15 +59,27 @@ public final class Evaluator {
   private static final int LISTED = 50;
 
   private final EvaluateRequest request;
-  private final Supplier<ChatModel> judges;
+  private final Function<RequestGate, ChatModel> judges;
   private final ReflectListener listener;
+  private final RunMeter meter;
   private final CountDownLatch finished = new CountDownLatch(1);
-  private volatile boolean cancelled;
+  private final LongAdder judged = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder replyRetries = new LongAdder();
+  private volatile int tasksTotal;
+  private volatile int tasksMissing;
 
-  public Evaluator(EvaluateRequest request, Supplier<ChatModel> judges, ReflectListener listener) {
+  /**
+   * @param judges builds the judge's client on first need, sending every attempt through the given
+   *     gate (the run's rate limiter, counters and budgets); a cached or offline evaluation never
+   *     builds one (so it needs no API key)
+   */
+  public Evaluator(
+      EvaluateRequest request, Function<RequestGate, ChatModel> judges, ReflectListener listener) {
     this.request = request;
     this.judges = judges;
     this.listener = listener;
+    this.meter = new RunMeter(request.limits());
   }
 
   /** One judge request of the sample: a pair in one order. */
@@ -73,7 +91,7 @@ public final class Evaluator {
    * thread (a shutdown hook on Ctrl-C), any number of times.
    */
   public void cancel() {
-    cancelled = true;
+    meter.cancel();
   }
 
   /** Waits until {@link #run} has returned or thrown and the cache is closed, at most {@code timeout}. */
@@ -102,12 +120,14 @@ public final class Evaluator {
         ChatRequest chat =
             PairwiseJudge.request(
                 request.judgeModel(), request.sampling(), pair.prompt(), pair.original(), pair.revised(), order);
-        tasks.add(new Task(pair, order, chat, PairwiseJudge.key(chat)));
+        tasks.add(new Task(pair, order, chat, PairwiseJudge.key(request.provider(), chat)));
       }
     }
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     try (JudgmentCache cache = JudgmentCache.open(request.cacheDirectory(), listener::warn)) {
       List<Task> missing = tasks.stream().filter(t -> cache.get(t.key).isEmpty()).toList();
+      tasksTotal = tasks.size();
+      tasksMissing = missing.size();
       if (!missing.isEmpty()) {
         switch (request.offline()) {
           case STRICT:
@@ -116,7 +136,7 @@ public final class Evaluator {
             listener.warn(missingMessage(missing, tasks.size()) + "; evaluating the judged pairs only (offline=partial)");
             break;
           case OFF:
-            judge(missing, cache, failures);
+            judge(missing, tasks.size(), cache, failures);
             break;
         }
       }
@@ -151,116 +171,158 @@ public final class Evaluator {
     return message.toString();
   }
 
-  /** Sends the missing requests, caching each usable reply the moment it arrives. */
-  private void judge(List<Task> missing, JudgmentCache cache, List<String> failures)
+  /**
+   * Sends the missing requests on the {@link RequestPass}, through the run's {@link ChatStack} (the
+   * reply check and its re-asks, the format step-down, the judge provider's retries, the run's
+   * meter with its rate limiter and budgets), caching each usable reply the moment it arrives. A
+   * spent budget fails the run, or with {@code reflect.onBudget=partial} lets it evaluate the
+   * judged pairs only.
+   */
+  private void judge(List<Task> missing, int total, JudgmentCache cache, List<String> failures)
       throws IOException, EvaluationFailureException {
-    ChatModel model = judges.get();
-    AtomicReference<Exception> abort = new AtomicReference<>();
-    AtomicInteger settled = new AtomicInteger();
-    AtomicInteger unsent = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
+    ChatStack model =
+        ChatStack.builder()
+            .replyAttempts(
+                request.maxReplyAttempts(),
+                (call, attempt, problem) -> {
+                  replyRetries.increment();
+                  listener.warn("Unusable judgment for " + call.subject() + " (attempt " + attempt + "): " + problem);
+                })
+            .formatStepDown(true, listener::warn)
+            .model(judges.apply(meter))
+            .build();
+    long started = System.nanoTime();
+    int cached = total - missing.size();
+    try (RequestPass pass =
+        new RequestPass(
+            "reflect-judge",
             request.concurrency(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "reflect-judge");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
+            meter,
+            () ->
+                listener.progress(
+                    new RunProgress(
+                        total,
+                        cached,
+                        missing.size(),
+                        judged.sum(),
+                        failed.sum(),
+                        meter.requests(),
+                        meter.transportRetries() + replyRetries.sum(),
+                        meter.rateLimited(),
+                        meter.usage(),
+                        Duration.ofNanos(System.nanoTime() - started),
+                        meter.pace())))) {
       for (Task task : missing) {
-        pool.execute(
+        if (pass.stopped()) {
+          break; // nothing more is sent: the rest is counted as not sent below
+        }
+        pass.submit(
             () -> {
-              if (cancelled) {
-                unsent.incrementAndGet();
-                return;
-              }
-              String problem = judgeOne(model, task, cache, abort);
+              String problem = judgeOne(model, task, cache, pass);
               if (problem != null) {
+                failed.increment();
                 failures.add(task.pair + " (" + task.order.wireName() + "): " + problem);
                 listener.warn("Judgment failed for " + task.pair + " (" + task.order.wireName() + "): " + problem);
               }
-              int done = settled.incrementAndGet();
-              if (done == missing.size() || done % 50 == 0) {
-                listener.info("Judged " + done + "/" + missing.size() + " (pair, order) requests");
-              }
             });
       }
-    } finally {
-      pool.shutdown();
-      boolean interrupted = false;
-      while (true) {
-        try {
-          if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-            break;
-          }
-        } catch (InterruptedException e) {
-          interrupted = true; // replies in flight are paid for: let them reach the cache
-        }
+      pass.finish();
+      Exception stopped = pass.aborted();
+      if (stopped instanceof IOException io) {
+        throw io;
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      if (stopped != null) {
+        throw new EvaluationFailureException(stopped.getMessage(), stopped);
       }
     }
-    if (cancelled) {
+    long unsent = missing.size() - judged.sum() - failed.sum();
+    if (meter.stop() == RunMeter.Stop.CANCELLED) {
       throw new EvaluationFailureException(
-          "Cancelled: " + unsent.get() + " of " + missing.size() + " judge requests not sent;"
+          "Cancelled: " + unsent + " of " + missing.size() + " judge requests not sent;"
               + " every judgment received is cached, and the next run resumes from there");
     }
-    Exception stopped = abort.get();
-    if (stopped instanceof IOException io) {
-      throw io;
-    }
-    if (stopped != null) {
-      throw new EvaluationFailureException(stopped.getMessage(), stopped);
+    if (meter.stop() == RunMeter.Stop.BUDGET && unsent > 0) {
+      String message =
+          "Budget reached (" + meter.budgetReason() + "): " + unsent + " of " + missing.size()
+              + " judge requests not sent; every judgment received is cached, and the next run"
+              + " resumes from there";
+      if (request.limits().onBudget() == BudgetAction.FAIL) {
+        throw new EvaluationFailureException(
+            message + " (reflect.onBudget=partial evaluates the judged pairs only)");
+      }
+      listener.warn(message + "; evaluating the judged pairs only (onBudget=partial)");
     }
   }
 
-  /** Returns null when the judgment is cached, else why not. */
-  private String judgeOne(ChatModel model, Task task, JudgmentCache cache, AtomicReference<Exception> abort) {
-    String problem = null;
-    for (int attempt = 1; attempt <= request.maxReplyAttempts(); attempt++) {
-      if (abort.get() != null || cancelled) {
-        return "not sent: the evaluation stopped";
-      }
-      ChatResponse response;
-      try {
-        response = model.complete(task.chatRequest);
-      } catch (LlmException e) {
-        if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
-          abort.compareAndSet(null, e); // every other request would fail the same way
-        }
-        return e.getMessage();
-      } catch (RuntimeException e) {
-        return "unexpected error: " + e;
-      }
-      if (response.truncated()) {
-        problem = "reply cut off by the token limit (finish_reason \"length\")";
-        continue;
-      }
-      try {
-        PairwiseJudge.Verdict verdict = PairwiseJudge.parse(response.content());
-        cache.put(
-            new Judgment(
-                task.key,
-                PairwiseJudge.ID,
-                request.judgeModel(),
-                task.pair.source(),
-                task.pair.conversation(),
-                task.pair.turn(),
-                task.order,
-                verdict.preference(),
-                verdict.reason(),
-                response.content(),
-                response.usage()));
-        return null;
-      } catch (InvalidReplyException e) {
-        problem = e.getMessage();
-      } catch (IOException e) {
-        abort.compareAndSet(null, e); // the cache cannot keep replies: stop paying for them
-        return "the judgment cache failed: " + e.getMessage();
-      }
+  /** Returns null when the judgment is cached (or left unsent by a stop), else why it failed. */
+  private String judgeOne(ChatStack model, Task task, JudgmentCache cache, RequestPass pass) {
+    if (pass.stopped()) {
+      return null; // not sent: counted as such by the caller
     }
-    return problem + " (after " + request.maxReplyAttempts() + " attempts)";
+    PairwiseJudge.Verdict[] verdict = new PairwiseJudge.Verdict[1];
+    ChatCall call =
+        new ChatCall(
+            task.chatRequest,
+            response -> {
+              if (response.truncated()) {
+                return "reply cut off by the token limit (finish_reason \"length\")";
+              }
+              try {
+                verdict[0] = PairwiseJudge.parse(response.content());
+                return null;
+              } catch (InvalidReplyException e) {
+                return e.getMessage();
+              }
+            },
+            task.pair + " (" + task.order.wireName() + ")");
+    ChatResponse response;
+    try {
+      response = model.send(call);
+    } catch (RequestNotSentException e) {
+      return null; // budget spent or run cancelled: left for the next run
+    } catch (UnusableReplyException e) {
+      return e.getMessage();
+    } catch (LlmException e) {
+      if (RequestPass.stopsTheRun(e)) {
+        pass.abort(e); // every other request would fail the same way
+      }
+      if (meter.stop() == RunMeter.Stop.CANCELLED) {
+        return null;
+      }
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return "unexpected error: " + e;
+    }
+    try {
+      cache.put(
+          new Judgment(
+              task.key,
+              PairwiseJudge.ID,
+              request.judgeModel(),
+              task.pair.source(),
+              task.pair.conversation(),
+              task.pair.turn(),
+              task.order,
+              verdict[0].preference(),
+              verdict[0].reason(),
+              response.content(),
+              response.usage()));
+      judged.increment();
+      return null;
+    } catch (IOException e) {
+      pass.abort(e); // the cache cannot keep replies: stop paying for them
+      return "the judgment cache failed: " + e.getMessage();
+    }
+  }
+
+  /**
+   * What the last {@link #run} sent and spent, for the summary block; all zero when everything
+   * was cached.
+   */
+  public EvaluationRun lastRun() {
+    return new EvaluationRun(
+        tasksTotal, tasksTotal - tasksMissing, judged.sum(), failed.sum(), meter.requests(),
+        meter.transportRetries() + replyRetries.sum(), meter.rateLimited(), meter.usage());
   }
 
   private EvaluationResult result(DatasetPairs.Sample sample, JudgmentCache cache) {
@@ -272,7 +334,7 @@ public final class Evaluator {
         ChatRequest chat =
             PairwiseJudge.request(
                 request.judgeModel(), request.sampling(), pair.prompt(), pair.original(), pair.revised(), order);
-        both[order.ordinal()] = cache.get(PairwiseJudge.key(chat)).orElse(null);
+        both[order.ordinal()] = cache.get(PairwiseJudge.key(request.provider(), chat)).orElse(null);
         if (both[order.ordinal()] != null) {
           usage = usage.plus(both[order.ordinal()].usage());
         }

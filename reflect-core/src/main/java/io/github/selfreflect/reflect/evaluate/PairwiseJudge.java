@@ -13,6 +13,8 @@ import io.github.selfreflect.reflect.chat.Role;
 import io.github.selfreflect.reflect.chat.ToolCallIds;
 import io.github.selfreflect.reflect.llm.ChatRequest;
 import io.github.selfreflect.reflect.llm.ChatRequestJson;
+import io.github.selfreflect.reflect.llm.Provider;
+import io.github.selfreflect.reflect.llm.providers.Providers;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.prompt.InvalidReplyException;
 import java.io.UncheckedIOException;
@@ -93,9 +95,15 @@ public final class PairwiseJudge {
         model, List.of(Message.of(Role.SYSTEM, INSTRUCTIONS), Message.of(Role.USER, user)), sampling);
   }
 
-  /** The cache key of a judge request. */
+  /** The cache key of a request to an OpenAI-compatible judge: the keys judgments always had. */
   public static String key(ChatRequest request) {
-    return CacheKeys.sha256Hex(ID + "\n" + FINGERPRINT + "\n" + ChatRequestJson.toJsonString(request));
+    return key(Providers.DEFAULT, request);
+  }
+
+  /** The cache key of a judge request to {@code provider} (its prefix is empty for OpenAI). */
+  public static String key(Provider provider, ChatRequest request) {
+    return CacheKeys.sha256Hex(
+        provider.cacheKeyPrefix() + ID + "\n" + FINGERPRINT + "\n" + ChatRequestJson.toJsonString(request));
   }
 
   /**

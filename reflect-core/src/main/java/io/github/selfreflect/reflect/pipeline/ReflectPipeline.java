@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One reflection run: chat files in, cache filled, dataset files out.
@@ -44,17 +43,6 @@ public final class ReflectPipeline {
   private final RunMeter meter;
   private final CountDownLatch finished = new CountDownLatch(1);
   private boolean skipWhenUpToDate;
-
-  /**
-   * @param models creates the chat model on first need: an offline or fully cached run never
-   *     builds a client (so it needs no API key)
-   */
-  public ReflectPipeline(ReflectRequest request, Supplier<ChatModel> models, ReflectListener listener) {
-    this(
-        request,
-        (Function<RequestGate, ChatModel>) gate -> new GatedChatModel(models.get(), gate),
-        listener);
-  }
 
   /**
    * @param models creates the chat model on first need, sending every attempt through the given

@@ -11,39 +11,37 @@ import io.github.selfreflect.reflect.llm.LlmException;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.RequestNotSentException;
 import io.github.selfreflect.reflect.llm.Usage;
+import io.github.selfreflect.reflect.llm.chain.ChatCall;
+import io.github.selfreflect.reflect.llm.chain.ChatStack;
+import io.github.selfreflect.reflect.llm.chain.UnusableReplyException;
 import io.github.selfreflect.reflect.prompt.InvalidReplyException;
 import io.github.selfreflect.reflect.prompt.PromptTooLongException;
 import io.github.selfreflect.reflect.prompt.TargetReply;
 import io.github.selfreflect.reflect.prompt.Reflection;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The request pass: sends every target the cache lacks, with up to {@code concurrency} requests
- * in flight, and puts each checked reply into the cache as soon as it arrives.
+ * {@code generate}'s work on the {@link RequestPass}: sends every target the cache lacks and puts
+ * each checked reply into the cache as soon as it arrives.
  *
  * <p>The corpus is read, rendered and looked up in the cache on the calling thread, a bounded
  * distance ahead of the requests; the requests and the cache writes of their replies run on the
- * pool. So reading never waits for a reply, and a reply never waits for reading.
+ * pass's pool. So reading never waits for a reply, and a reply never waits for reading.
  *
- * <p>Every HTTP attempt passes the run's {@link RunMeter}: the shared adaptive rate limiter, the
- * counters and the budgets. When a budget is spent or the run is cancelled, no new target is
- * started and no retry is sent; the requests in flight finish and their replies are cached.
+ * <p>Each request goes through the run's {@link ChatStack}: the reply check and its re-asks, the
+ * structured-output step-down, the provider's retries, and the run's {@link RunMeter} (the shared
+ * adaptive rate limiter, the counters and the budgets). When a budget is spent or the run is
+ * cancelled, no new target is started and no retry is sent; the requests in flight finish and
+ * their replies are cached.
  *
  * <p>Targets of one conversation go out together, up to {@code targetsPerRequest} (within the
  * template's cap; the seed takes one) in one request; see {@link #reflectGroup}. Each target is
@@ -61,9 +59,6 @@ import java.util.function.Predicate;
  * other request would fail the same way, and each would cost a round trip.
  */
 final class Reflector {
-
-  /** How often the listener hears where the run stands; it picks its own cadence from these. */
-  static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
   /**
    * What the request pass did; {@link #NONE} when it did not run. Targets are counted one by one,
@@ -104,7 +99,6 @@ final class Reflector {
   private final LongAdder replyRetries = new LongAdder();
   private final Map<String, String> failureReasons = new ConcurrentHashMap<>();
   private final List<String> failureList = Collections.synchronizedList(new ArrayList<>());
-  private final AtomicReference<Exception> abort = new AtomicReference<>();
   /**
    * Every key this run has claimed, and the targets settled so far. A target whose request is under
    * way is not yet in the cache: without the claim, two identical targets (the same conversation
@@ -114,7 +108,9 @@ final class Reflector {
 
   /** Targets the reader has handed to the grouper, for {@link ReflectPipeline.Plan#wasMissing}. */
   private long targetsRead;
-  private final ResponseFormatFallback fallback;
+
+  /** Set by {@link #reflectMissing} for the run. */
+  private RequestPass pass;
 
   Reflector(
       ReflectRequest request,
@@ -127,30 +123,37 @@ final class Reflector {
     this.cache = cache;
     this.listener = listener;
     this.meter = meter;
-    this.fallback = new ResponseFormatFallback(request.structuredOutput());
+  }
+
+  /**
+   * The run's layers over the provider's client: a single target's reply is asked again while it
+   * fails the template's check, and {@code structuredOutput=auto} steps the format down.
+   */
+  private ChatStack stack() {
+    return ChatStack.builder()
+        .replyAttempts(
+            request.maxReplyAttempts(),
+            (call, attempt, problem) -> {
+              replyRetries.increment();
+              listener.warn("Unusable reply for " + call.subject() + " (attempt " + attempt + "): " + problem);
+            })
+        .formatStepDown(request.structuredOutput() == StructuredOutput.AUTO, listener::warn)
+        .model(models.apply(meter))
+        .build();
   }
 
   Outcome reflectMissing(ReflectPipeline.Plan plan, ReflectPipeline.Corpus corpus)
       throws IOException {
-    ChatModel model = models.apply(meter);
-    int concurrency = request.concurrency();
+    ChatStack model = stack();
     long started = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency, daemon("reflect-request"));
-    ScheduledExecutorService heartbeat =
-        Executors.newSingleThreadScheduledExecutor(daemon("reflect-progress"));
-    heartbeat.scheduleAtFixedRate(
-        () -> listener.progress(progress(plan, started)),
-        HEARTBEAT.toMillis(),
-        HEARTBEAT.toMillis(),
-        TimeUnit.MILLISECONDS);
-    // Bounds the targets read ahead of the requests, so memory stays flat on a large corpus.
-    Semaphore slots = new Semaphore(concurrency * 2);
+    pass = new RequestPass("reflect-request", request.concurrency(), meter,
+        () -> listener.progress(progress(plan, started)));
     try {
       TargetGrouper grouper =
           new TargetGrouper(
               groupSize(),
               (target, key) -> {
-                if (stopped()) {
+                if (pass.stopped()) {
                   throw StopReading.INSTANCE;
                 }
                 boolean missingAtPlan = plan.wasMissing(targetsRead++);
@@ -162,40 +165,24 @@ final class Reflector {
                 }
                 return tally.claim(key);
               },
-              group -> {
-                try {
-                  slots.acquire();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new InterruptedIOException("interrupted while waiting for a request slot");
-                }
-                pool.execute(
-                    () -> {
-                      try {
+              group ->
+                  pass.submit(
+                      () -> {
                         if (group.size() == 1) {
                           TargetGrouper.Pending one = group.get(0);
                           reflectOne(model, one.target(), one.request(), one.key());
                         } else {
                           reflectGroup(model, group);
                         }
-                      } finally {
-                        slots.release();
-                      }
-                    });
-              });
+                      }));
       corpus.forEachTarget(ReflectPipeline.ALREADY_REPORTED, grouper);
       grouper.finish();
     } catch (StopReading stop) {
       // Nothing more will be sent: the rest of the corpus need not be read.
     } finally {
-      pool.shutdown();
-      awaitQuietly(pool);
-      heartbeat.shutdownNow();
-      // A heartbeat under way finishes first, so that the report below is the last one heard.
-      awaitQuietly(heartbeat);
+      pass.finish();
     }
-    listener.progress(progress(plan, started));
-    Exception aborted = abort.get();
+    Exception aborted = pass.aborted();
     if (aborted instanceof IOException) {
       throw (IOException) aborted;
     }
@@ -229,7 +216,7 @@ final class Reflector {
   }
 
   private boolean stopped() {
-    return abort.get() != null || meter.stop() != RunMeter.Stop.NONE;
+    return pass.stopped();
   }
 
   private long retries() {
@@ -277,7 +264,7 @@ final class Reflector {
    * all of them when the reply is cut off or the request fails, is then asked about alone (with
    * the usual reply attempts), so one bad result never costs the good ones.
    */
-  private void reflectGroup(ChatModel model, List<TargetGrouper.Pending> claimed) {
+  private void reflectGroup(ChatStack model, List<TargetGrouper.Pending> claimed) {
     List<TargetGrouper.Pending> group = new ArrayList<>(claimed.size());
     for (TargetGrouper.Pending pending : claimed) {
       if (!storedMeanwhile(pending.key())) {
@@ -303,81 +290,61 @@ final class Reflector {
       aloneEach(model, group); // each fits alone: its key was rendered
       return;
     }
-    while (true) {
-      if (stopped()) {
-        return; // left for the next run
-      }
-      ChatRequest sent = fallback.adapt(planned);
-      ChatResponse response;
-      try {
-        response = model.complete(sent);
-      } catch (RequestNotSentException e) {
-        return; // budget spent or run cancelled: not a failure of these targets
-      } catch (LlmException e) {
-        String steppedDown = fallback.stepDown(sent, e);
-        if (steppedDown != null) {
-          if (!steppedDown.isEmpty()) {
-            listener.warn(steppedDown);
-          }
-          continue;
-        }
-        if (stopsTheRun(e)) {
-          abort.compareAndSet(null, e);
-          return;
-        }
-        if (meter.stop() == RunMeter.Stop.CANCELLED) {
-          return;
-        }
-        listener.warn(
-            "Request for turns " + indices + " of " + TargetRef.of(group.get(0).target())
-                + " failed (" + e.getMessage() + "); asking about each turn alone");
-        aloneEach(model, group);
-        return;
-      } catch (RuntimeException e) {
-        aloneEach(model, group);
+    if (stopped()) {
+      return; // left for the next run
+    }
+    String subject = "turns " + indices + " of " + TargetRef.of(group.get(0).target());
+    ChatResponse response;
+    try {
+      // Any reply: each result in it is checked on its own below, and what fails is asked alone.
+      response = model.send(new ChatCall(planned, r -> null, subject));
+    } catch (RequestNotSentException e) {
+      return; // budget spent or run cancelled: not a failure of these targets
+    } catch (LlmException e) {
+      if (RequestPass.stopsTheRun(e)) {
+        pass.abort(e);
         return;
       }
-      List<TargetGrouper.Pending> again = new ArrayList<>();
-      if (response.truncated()) {
-        listener.warn(
-            "Reply for turns " + indices + " of " + TargetRef.of(group.get(0).target())
-                + " cut off by the token limit; asking about each turn alone");
-        again.addAll(group);
-      } else {
-        List<TargetReply> replies =
-            request.template().parseEach(response.content(), conversation, indices);
-        List<Usage> shares = shares(response.usage(), group.size());
-        for (int i = 0; i < group.size(); i++) {
-          TargetGrouper.Pending pending = group.get(i);
-          TargetReply reply = replies.get(i);
-          if (!reply.isValid()) {
-            listener.warn(
-                "Unusable result for " + TargetRef.of(pending.target()) + " in a reply for turns "
-                    + indices + ": " + reply.problem() + "; asking about it alone");
-            again.add(pending);
-            continue;
-          }
-          try {
-            cache.put(
-                entry(
-                    pending.target(),
-                    pending.key(),
-                    reply.reflection(),
-                    response.content(),
-                    shares.get(i)));
-          } catch (IOException e) {
-            abort.compareAndSet(null, e);
-            return;
-          }
-          tally.reflected(pending.key());
-        }
+      if (meter.stop() == RunMeter.Stop.CANCELLED) {
+        return;
       }
-      aloneEach(model, again);
+      listener.warn("Request for " + subject + " failed (" + e.getMessage() + "); asking about each turn alone");
+      aloneEach(model, group);
+      return;
+    } catch (RuntimeException e) {
+      aloneEach(model, group);
       return;
     }
+    List<TargetGrouper.Pending> again = new ArrayList<>();
+    if (response.truncated()) {
+      listener.warn("Reply for " + subject + " cut off by the token limit; asking about each turn alone");
+      again.addAll(group);
+    } else {
+      List<TargetReply> replies = request.template().parseEach(response.content(), conversation, indices);
+      List<Usage> shares = shares(response.usage(), group.size());
+      for (int i = 0; i < group.size(); i++) {
+        TargetGrouper.Pending pending = group.get(i);
+        TargetReply reply = replies.get(i);
+        if (!reply.isValid()) {
+          listener.warn(
+              "Unusable result for " + TargetRef.of(pending.target()) + " in a reply for turns "
+                  + indices + ": " + reply.problem() + "; asking about it alone");
+          again.add(pending);
+          continue;
+        }
+        try {
+          cache.put(entry(pending.target(), pending.key(), reply.reflection(), response.content(), shares.get(i)));
+        } catch (IOException e) {
+          pass.abort(e);
+          return;
+        }
+        tally.reflected(pending.key());
+      }
+    }
+    aloneEach(model, again);
   }
 
-  private void aloneEach(ChatModel model, List<TargetGrouper.Pending> targets) {
+  private void aloneEach(ChatStack model, List<TargetGrouper.Pending> targets) {
     for (TargetGrouper.Pending pending : targets) {
       reflectOne(model, pending.target(), pending.request(), pending.key());
     }
@@ -417,73 +384,59 @@ final class Reflector {
         usage);
   }
 
-  private void reflectOne(ChatModel model, Target target, ChatRequest chatRequest, String key) {
-    String problem = null;
-    boolean resent = false;
-    for (int attempt = 1; attempt <= request.maxReplyAttempts(); attempt++) {
-      if (stopped()) {
-        return; // left for the next run: nothing about this target was decided
-      }
-      if (storedMeanwhile(key)) {
-        return;
-      }
-      if (attempt > 1 && !resent) {
-        replyRetries.increment();
-      }
-      resent = false;
-      ChatResponse response;
-      ChatRequest sent = fallback.adapt(chatRequest);
-      try {
-        response = model.complete(sent);
-      } catch (RequestNotSentException e) {
-        return; // budget spent or run cancelled: not a failure of this target
-      } catch (LlmException e) {
-        String steppedDown = fallback.stepDown(sent, e);
-        if (steppedDown != null) {
-          if (!steppedDown.isEmpty()) {
-            listener.warn(steppedDown);
-          }
-          attempt--; // the reply was not unusable: the question was asked in a way the server lacks
-          resent = true;
-          continue;
-        }
-        if (stopsTheRun(e)) {
-          abort.compareAndSet(null, e);
-          return;
-        }
-        if (meter.stop() == RunMeter.Stop.CANCELLED) {
-          return; // interrupted by the cancellation, not a fault of the target
-        }
-        fail(target, key, e.failure().publicReason(), e.getMessage());
-        return;
-      } catch (RuntimeException e) {
-        fail(target, key, "unexpected error: " + e.getClass().getName(), "unexpected error: " + e);
-        return;
-      }
-      if (response.truncated()) {
-        problem = "reply cut off by the token limit (finish_reason \"length\"); raise reflect.maxCompletionTokens";
-      } else {
-        try {
-          Reflection reflection =
-              request.template().parse(response.content(), target.conversation(), target.index());
-          cache.put(entry(target, key, reflection, response.content(), response.usage()));
-          tally.reflected(key);
-          return;
-        } catch (InvalidReplyException e) {
-          problem = "reply not valid: " + e.getMessage();
-        } catch (IOException e) {
-          // The cache cannot take the reply: stop paying for replies that cannot be kept.
-          abort.compareAndSet(null, e);
-          return;
-        }
-      }
-      if (attempt < request.maxReplyAttempts()) {
-        listener.warn(
-            "Unusable reply for " + TargetRef.of(target) + " (attempt " + attempt + "): " + problem);
-      }
+  /** The reply cut off, in the words published in {@code failures.jsonl}. */
+  static final String CUT_OFF =
+      "reply cut off by the token limit (finish_reason \"length\"); raise reflect.maxCompletionTokens";
+
+  private void reflectOne(ChatStack model, Target target, ChatRequest chatRequest, String key) {
+    if (stopped() || storedMeanwhile(key)) {
+      return; // left for the next run, or another build paid for it meanwhile
     }
-    String reason = problem + " (after " + request.maxReplyAttempts() + " attempts)";
-    fail(target, key, reason, reason);
+    Reflection[] parsed = new Reflection[1];
+    ChatCall call =
+        new ChatCall(
+            chatRequest,
+            response -> {
+              if (response.truncated()) {
+                return CUT_OFF;
+              }
+              try {
+                parsed[0] = request.template().parse(response.content(), target.conversation(), target.index());
+                return null;
+              } catch (InvalidReplyException e) {
+                return "reply not valid: " + e.getMessage();
+              }
+            },
+            TargetRef.of(target).toString());
+    ChatResponse response;
+    try {
+      response = model.send(call);
+    } catch (RequestNotSentException e) {
+      return; // budget spent or run cancelled: not a failure of this target
+    } catch (UnusableReplyException e) {
+      fail(target, key, e.getMessage(), e.getMessage());
+      return;
+    } catch (LlmException e) {
+      if (RequestPass.stopsTheRun(e)) {
+        pass.abort(e);
+        return;
+      }
+      if (meter.stop() == RunMeter.Stop.CANCELLED) {
+        return; // interrupted by the cancellation, not a fault of the target
+      }
+      fail(target, key, e.failure().publicReason(), e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      fail(target, key, "unexpected error: " + e.getClass().getName(), "unexpected error: " + e);
+      return;
+    }
+    try {
+      cache.put(entry(target, key, parsed[0], response.content(), response.usage()));
+      tally.reflected(key);
+    } catch (IOException e) {
+      // The cache cannot take the reply: stop paying for replies that cannot be kept.
+      pass.abort(e);
+    }
   }
 
   /**
@@ -500,7 +453,7 @@ final class Reflector {
       tally.storedElsewhere(key);
       return true;
     } catch (IOException e) {
-      abort.compareAndSet(null, e);
+      pass.abort(e);
       return true;
     }
   }
@@ -518,33 +471,4 @@ final class Reflector {
     listener.warn("Failed " + TargetRef.of(target) + ": " + logged);
   }
 
-  /** Credentials refused or model unknown: every other request would fail the same way. */
-  private static boolean stopsTheRun(LlmException e) {
-    return e.status() == 401 || e.status() == 403 || e.status() == 404;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  private static void awaitQuietly(ExecutorService pool) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        // Requests in flight are paid for: wait for their replies to reach the cache.
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

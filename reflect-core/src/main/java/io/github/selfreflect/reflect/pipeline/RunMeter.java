@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.LongAdder;
  * rather than only between targets, also stops the retries of requests already under way, so a
  * budget is never overrun by more than the requests in flight when it was reached.
  */
-final class RunMeter implements RequestGate {
+public final class RunMeter implements RequestGate {
 
   /** Why the run stopped sending, if it did. */
-  enum Stop {
+  public enum Stop {
     NONE,
     BUDGET,
-    CANCELLED
+    CANCELLED,
+    /** A failure that fails the run (see {@link RequestPass#abort}). */
+    ABORTED
   }
 
   private final RunLimits limits;
@@ -36,7 +38,7 @@ final class RunMeter implements RequestGate {
   private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
   private volatile String budgetReason;
 
-  RunMeter(RunLimits limits) {
+  public RunMeter(RunLimits limits) {
     this(limits, new AdaptiveRateLimiter(limits.rateCaps()));
   }
 
@@ -83,38 +85,48 @@ final class RunMeter implements RequestGate {
     limiter.onResult(result);
   }
 
-  /** Stops letting requests out; those in flight finish. */
-  void cancel() {
+  /** Stops letting requests out (Ctrl-C); those in flight finish. */
+  public void cancel() {
     stop.compareAndSet(Stop.NONE, Stop.CANCELLED);
     limiter.releaseAll();
   }
 
-  Stop stop() {
+  /** Stops letting requests out because the run failed; those in flight finish. */
+  void halt() {
+    stop.compareAndSet(Stop.NONE, Stop.ABORTED);
+    limiter.releaseAll();
+  }
+
+  public Stop stop() {
     return stop.get();
   }
 
   /** What budget was reached, for the message; null if none. */
-  String budgetReason() {
+  public String budgetReason() {
     return budgetReason;
   }
 
-  long requests() {
+  /** HTTP requests let out so far, retries included. */
+  public long requests() {
     return requests.sum();
   }
 
-  long transportRetries() {
+  /** Attempts that were retries of a transport failure (429, 5xx, a dropped connection). */
+  public long transportRetries() {
     return transportRetries.sum();
   }
 
-  long rateLimited() {
+  public long rateLimited() {
     return rateLimited.sum();
   }
 
-  Usage usage() {
+  /** Tokens spent so far, as the replies report them. */
+  public Usage usage() {
     return new Usage(promptTokens.get(), cachedTokens.get(), completionTokens.get());
   }
 
-  double pace() {
+  /** The current pace in requests per second, infinite when unpaced. */
+  public double pace() {
     return limiter.requestsPerSecond();
   }
 
@@ -124,6 +136,8 @@ final class RunMeter implements RequestGate {
         throw new RequestNotSentException("run cancelled");
       case BUDGET:
         throw new RequestNotSentException(budgetReason);
+      case ABORTED:
+        throw new RequestNotSentException("run stopped by a failure");
       default:
     }
   }

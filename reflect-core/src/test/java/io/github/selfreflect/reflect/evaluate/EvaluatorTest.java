@@ -62,7 +62,7 @@ class EvaluatorTest {
                   .maxReplyAttempts(1)
                   .generatorVersion("test")
                   .build(),
-              () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
+              gate -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).requestGate(gate).build(),
               ReflectListener.SILENT)
           .run();
     }
@@ -99,7 +99,7 @@ class EvaluatorTest {
   private EvaluationResult evaluate(FakeLlmServer server, int sample, long seed) throws Exception {
     return new Evaluator(
             request(sample, seed, OfflineMode.OFF),
-            () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
+            gate -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).requestGate(gate).build(),
             ReflectListener.SILENT)
         .run();
   }
@@ -119,7 +119,7 @@ class EvaluatorTest {
       Evaluator evaluator =
           new Evaluator(
               request(200, 7, OfflineMode.OFF),
-              () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
+              gate -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).requestGate(gate).build(),
               ReflectListener.SILENT);
       running.set(evaluator);
 
@@ -242,7 +242,7 @@ class EvaluatorTest {
             () ->
                 new Evaluator(
                         request(200, 1, OfflineMode.STRICT),
-                        () -> {
+                        gate -> {
                           built.incrementAndGet();
                           return null;
                         },
@@ -256,7 +256,7 @@ class EvaluatorTest {
       evaluate(server, 2, 1); // caches two of the five pairs
     }
     EvaluationResult partial =
-        new Evaluator(request(200, 1, OfflineMode.PARTIAL), () -> null, ReflectListener.SILENT).run();
+        new Evaluator(request(200, 1, OfflineMode.PARTIAL), gate -> null, ReflectListener.SILENT).run();
     assertEquals(2, partial.pairs());
     assertEquals(3, partial.unjudged());
   }

@@ -1,6 +1,8 @@
 package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.RequestGate;
+import java.util.function.Function;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.RetryPolicy;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
@@ -82,12 +84,14 @@ final class ChatRepo {
 
   RunSummary run(FakeLlmServer fake, ReflectRequest request, UnaryOperator<ReflectRequest> tweak)
       throws IOException, ReflectFailureException {
-    ChatModel model =
-        OpenAiChatClient.builder()
-            .baseUrl(fake.baseUrl())
-            .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
-            .build();
-    return new ReflectPipeline(tweak.apply(request), () -> model, listener()).run();
+    Function<RequestGate, ChatModel> models =
+        gate ->
+            OpenAiChatClient.builder()
+                .baseUrl(fake.baseUrl())
+                .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
+                .requestGate(gate)
+                .build();
+    return new ReflectPipeline(tweak.apply(request), models, listener()).run();
   }
 
   ReflectListener listener() {

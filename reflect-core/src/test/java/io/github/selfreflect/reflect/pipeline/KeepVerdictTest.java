@@ -120,7 +120,7 @@ class KeepVerdictTest {
             new Evaluator(
                     new EvaluateRequest(root.resolve("out"), root.resolve("cache"), "judge",
                         SamplingParameters.DEFAULTS, 10, 1, OfflineMode.OFF, 1, 1),
-                    () -> OpenAiChatClient.builder().baseUrl(judge.baseUrl()).build(),
+                    gate -> OpenAiChatClient.builder().baseUrl(judge.baseUrl()).requestGate(gate).build(),
                     ReflectListener.SILENT)
                 .run();
         assertEquals(1, result.pairs());

@@ -17,6 +17,8 @@ import io.github.selfreflect.reflect.dataset.DatasetCardWriter;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.dataset.DatasetWriter;
 import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.RequestGate;
+import java.util.function.Function;
 import io.github.selfreflect.reflect.llm.TokenEstimator;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.prompt.PromptTemplates;
@@ -94,7 +96,8 @@ class PipelinePassesTest {
   }
 
   private RunSummary run(ReflectRequest request) throws Exception {
-    Supplier<ChatModel> models = () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build();
+    Function<RequestGate, ChatModel> models =
+        gate -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).requestGate(gate).build();
     return new ReflectPipeline(request, models, listener).run();
   }
 

@@ -13,6 +13,7 @@ import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.chat.Message;
 import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
 import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
 import io.github.selfreflect.reflect.llm.RetryPolicy;
@@ -582,9 +583,10 @@ class ReflectPipelineTest {
     return new ReflectPipeline(options.build(), this::client, new RecordingListener()).run();
   }
 
-  private ChatModel client() {
+  private ChatModel client(RequestGate gate) {
     clientsBuilt.incrementAndGet();
     return OpenAiChatClient.builder()
+        .requestGate(gate)
         .baseUrl(fake.baseUrl())
         .apiKey(API_KEY)
         .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1), 1.0))

@@ -188,7 +188,7 @@ class UpToDateCheckTest {
               new EvaluateRequest(
                   fixture.output(), fixture.cache(), "judge-model", SamplingParameters.DEFAULTS,
                   200, 7, OfflineMode.OFF, 2, 2),
-              () -> OpenAiChatClient.builder().baseUrl(judge.baseUrl()).build(),
+              gate -> OpenAiChatClient.builder().baseUrl(judge.baseUrl()).requestGate(gate).build(),
               ReflectListener.SILENT)
           .run();
       assertTrue(judge.requestCount() > 0);

@@ -87,7 +87,7 @@ class ReportBrowserTest {
               .build();
       new ReflectPipeline(
               request,
-              () -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).build(),
+              gate -> OpenAiChatClient.builder().baseUrl(server.baseUrl()).requestGate(gate).build(),
               ReflectListener.SILENT)
           .run();
     }
