@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.pipeline;
 
+import io.github.selfreflect.reflect.llm.providers.Providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -37,7 +38,8 @@ final class BuildRecipe {
           "dataset",
           "filters",
           "limits",
-          "prompts");
+          "prompts",
+          "provider");
 
   /** The components left out, each with why it cannot change a complete dataset. */
   static final Map<String, String> WITHOUT_EFFECT =
@@ -67,6 +69,10 @@ final class BuildRecipe {
     // are shortened or skipped as too long.
     recipe.put("maxPromptTokens", request.template().maxPromptTokens());
     recipe.put("model", request.model());
+    if (request.provider() != Providers.DEFAULT) {
+      // Only when not the default: the recipes that builds recorded before providers stay equal.
+      recipe.put("provider", request.provider().id());
+    }
     recipe.put("temperature", request.sampling().temperature());
     recipe.put("maxCompletionTokens", request.sampling().maxTokens());
     recipe.put("window", request.window());

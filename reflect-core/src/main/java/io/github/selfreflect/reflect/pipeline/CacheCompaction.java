@@ -23,7 +23,7 @@ public final class CacheCompaction {
    * @throws PruneRefusedException when pruning and a chat record cannot be read: its targets'
    *     records would look unused and be dropped, and they were paid for
    */
-  public static CompactionResult compact(ReflectRequest request, boolean prune, ReflectListener listener)
+  public static CompactionResult compact(CorpusRequest request, boolean prune, ReflectListener listener)
       throws IOException, PruneRefusedException {
     try (JsonlReflectionCache cache =
         JsonlReflectionCache.open(request.cacheDirectory(), listener::warn)) {

@@ -1,6 +1,5 @@
 package io.github.selfreflect.reflect.pipeline;
 
-import io.github.selfreflect.reflect.cache.CacheKeys;
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.ConversationSource;
 import io.github.selfreflect.reflect.chat.InvalidRecordHandler;
@@ -19,9 +18,9 @@ import java.nio.file.Path;
  */
 final class CorpusTargets implements ReflectPipeline.Corpus {
 
-  private final ReflectRequest request;
+  private final CorpusRequest request;
 
-  CorpusTargets(ReflectRequest request) {
+  CorpusTargets(CorpusRequest request) {
     this.request = request;
   }
 
@@ -54,7 +53,7 @@ final class CorpusTargets implements ReflectPipeline.Corpus {
               visitor.tooLong(target, e.getMessage());
               continue;
             }
-            visitor.target(target, chatRequest, CacheKeys.of(request.template(), chatRequest));
+            visitor.target(target, chatRequest, request.key(chatRequest));
           }
         }
       }

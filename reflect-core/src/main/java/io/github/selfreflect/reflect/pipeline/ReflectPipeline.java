@@ -54,7 +54,7 @@ public final class ReflectPipeline {
     this.request = request;
     this.models = models;
     this.listener = listener;
-    this.corpus = new CorpusTargets(request);
+    this.corpus = new CorpusTargets(request.corpus());
     this.meter = new RunMeter(request.limits());
   }
 

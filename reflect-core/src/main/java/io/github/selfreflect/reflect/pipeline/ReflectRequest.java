@@ -2,7 +2,9 @@ package io.github.selfreflect.reflect.pipeline;
 
 import io.github.selfreflect.reflect.dataset.SftSelection;
 import io.github.selfreflect.reflect.filter.FilterSettings;
+import io.github.selfreflect.reflect.llm.Provider;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.providers.Providers;
 import io.github.selfreflect.reflect.prompt.PromptTemplate;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -29,6 +31,7 @@ import java.util.Objects;
  * @param filters the quality filters applied when the training files are written
  * @param limits rate caps, budgets, failure tolerance and prices
  * @param prompts how the template's questions are sent: reply format, targets per request
+ * @param provider the provider the requests go to: part of every cache key
  */
 public record ReflectRequest(
     Path chatsDirectory,
@@ -46,7 +49,8 @@ public record ReflectRequest(
     DatasetOptions dataset,
     FilterSettings filters,
     RunLimits limits,
-    PromptOptions prompts) {
+    PromptOptions prompts,
+    Provider provider) {
 
   public ReflectRequest {
     Objects.requireNonNull(chatsDirectory, "chatsDirectory");
@@ -61,6 +65,7 @@ public record ReflectRequest(
     Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(prompts, "prompts");
+    Objects.requireNonNull(provider, "provider");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }
@@ -75,6 +80,13 @@ public record ReflectRequest(
       throw new IllegalArgumentException(
           "maxReplyAttempts must be at least 1, found " + maxReplyAttempts);
     }
+  }
+
+  /** The part of this request that reads the corpus and computes its cache keys. */
+  public CorpusRequest corpus() {
+    return new CorpusRequest(
+        chatsDirectory, cacheDirectory, provider, template, model, sampling, window,
+        prompts.structuredOutput(), failOnInvalid);
   }
 
   /** How the template's reply schema is sent. */
@@ -141,7 +153,8 @@ public record ReflectRequest(
         .dataset(dataset)
         .filters(filters)
         .limits(limits)
-        .prompts(prompts);
+        .prompts(prompts)
+        .provider(provider);
   }
 
   /** Builds a {@link ReflectRequest}; {@link #build} checks the parts as the constructor does. */
@@ -162,6 +175,7 @@ public record ReflectRequest(
     private FilterSettings filters = FilterSettings.DEFAULTS;
     private RunLimits limits = RunLimits.DEFAULT;
     private PromptOptions prompts = PromptOptions.DEFAULT;
+    private Provider provider = Providers.DEFAULT;
 
     private Builder(
         Path chatsDirectory,
@@ -236,6 +250,11 @@ public record ReflectRequest(
       return this;
     }
 
+    public Builder provider(Provider provider) {
+      this.provider = provider;
+      return this;
+    }
+
     public Builder structuredOutput(StructuredOutput mode) {
       this.prompts = new PromptOptions(mode, prompts.targetsPerRequest());
       return this;
@@ -250,7 +269,7 @@ public record ReflectRequest(
       return new ReflectRequest(
           chatsDirectory, outputDirectory, cacheDirectory, template, model, sampling, offline,
           failOnInvalid, concurrency, maxReplyAttempts, generatorVersion, window, dataset, filters,
-          limits, prompts);
+          limits, prompts, provider);
     }
   }
 }

@@ -244,18 +244,8 @@ final class Reflector {
         meter.pace());
   }
 
-  /**
-   * Targets per request: the setting, within the template's cap (1 for the seed). With a hindsight
-   * window each target sees a different cut of its conversation, so no two share a prompt: one
-   * target per request.
-   */
   private int groupSize() {
-    if (request.window() != HindsightWindow.ALL) {
-      return 1;
-    }
-    int cap = Math.max(1, request.template().maxTargetsPerRequest());
-    int wanted = request.targetsPerRequest();
-    return wanted == 0 ? cap : Math.min(wanted, cap);
+    return TargetGrouper.size(request.template(), request.window(), request.targetsPerRequest());
   }
 
   /**
@@ -280,12 +270,7 @@ final class Reflector {
     group.forEach(p -> indices.add(p.target().index()));
     ChatRequest planned;
     try {
-      planned =
-          new ChatRequest(
-              request.model(),
-              request.template().render(conversation, indices),
-              request.sampling(),
-              group.get(0).request().responseFormat());
+      planned = TargetGrouper.groupRequest(request.corpus(), group);
     } catch (PromptTooLongException e) {
       aloneEach(model, group); // each fits alone: its key was rendered
       return;

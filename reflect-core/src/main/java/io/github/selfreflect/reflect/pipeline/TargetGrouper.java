@@ -1,5 +1,7 @@
 package io.github.selfreflect.reflect.pipeline;
 
+import io.github.selfreflect.reflect.prompt.PromptTemplate;
+import io.github.selfreflect.reflect.prompt.PromptTooLongException;
 import io.github.selfreflect.reflect.chat.Conversation;
 import io.github.selfreflect.reflect.chat.Target;
 import io.github.selfreflect.reflect.llm.ChatRequest;
@@ -60,6 +62,40 @@ final class TargetGrouper implements ReflectPipeline.TargetVisitor {
     if (buffer.size() == size) {
       flush();
     }
+  }
+
+  /**
+   * Targets per request: {@code targetsPerRequest} within the template's cap (1 for the seed; 0
+   * asks for the cap). With a hindsight window each target sees a different cut of its
+   * conversation, so no two share a prompt: one target per request.
+   */
+  static int size(PromptTemplate template, int window, int targetsPerRequest) {
+    if (window != HindsightWindow.ALL) {
+      return 1;
+    }
+    int cap = Math.max(1, template.maxTargetsPerRequest());
+    return targetsPerRequest == 0 ? cap : Math.min(targetsPerRequest, cap);
+  }
+
+  /**
+   * The one request that asks about every target of a group (of one conversation), as {@code
+   * generate} sends it.
+   *
+   * @throws PromptTooLongException when the group's prompt cannot fit the prompt budget (each
+   *     target alone does: its key was rendered)
+   */
+  static ChatRequest groupRequest(CorpusRequest corpus, List<Pending> group)
+      throws PromptTooLongException {
+    if (group.size() == 1) {
+      return group.get(0).request();
+    }
+    List<Integer> indices = new ArrayList<>(group.size());
+    group.forEach(p -> indices.add(p.target().index()));
+    return new ChatRequest(
+        corpus.model(),
+        corpus.template().render(group.get(0).target().conversation(), indices),
+        corpus.sampling(),
+        group.get(0).request().responseFormat());
   }
 
   /** Hands on the last group. */

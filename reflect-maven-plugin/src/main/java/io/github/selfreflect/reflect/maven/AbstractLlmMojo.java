@@ -1,6 +1,13 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
+import io.github.selfreflect.reflect.llm.Pricing;
+import io.github.selfreflect.reflect.llm.Provider;
 import io.github.selfreflect.reflect.llm.RetryListener;
+import io.github.selfreflect.reflect.llm.providers.Providers;
+import io.github.selfreflect.reflect.pipeline.BudgetAction;
+import io.github.selfreflect.reflect.pipeline.FailureThreshold;
+import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import java.io.File;
 import java.time.Duration;
@@ -46,14 +53,16 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected File cacheDirectory;
 
   /**
-   * Base URL of an OpenAI-compatible chat-completions API: OpenAI, or e.g. {@code
+   * Base URL of the provider's API; unset: the provider's own ({@code https://api.openai.com/v1},
+   * {@code https://api.anthropic.com/v1}). For {@code openai}, any OpenAI-compatible
+   * chat-completions API: OpenAI, or e.g. {@code
    * http://localhost:11434/v1} (Ollama), {@code http://localhost:8000/v1} (vLLM), {@code
    * http://localhost:8080/v1} (llama.cpp server). {@code reflect:evaluate} sends the judge's
    * requests there too, unless {@code reflect.evaluate.baseUrl} is set.
    *
    * @since 0.1.0
    */
-  @Parameter(property = "reflect.baseUrl", defaultValue = "https://api.openai.com/v1")
+  @Parameter(property = "reflect.baseUrl")
   protected String baseUrl;
 
   // No <server> or <id> below: help:describe drops angle brackets as HTML tags ("The of a ...").
@@ -156,6 +165,75 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   protected int timeoutSeconds;
 
   /**
+   * A hard cap on requests sent per minute, retries included, whatever the server allows; unset
+   * or 0 means none (the adaptive pace alone).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxRequestsPerMinute")
+  protected Integer maxRequestsPerMinute;
+
+  /**
+   * A hard cap on tokens (prompt and reply) spent per minute; unset or 0 means none. Each request
+   * is charged an estimate when sent and its real usage when it returns.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxTokensPerMinute")
+  protected Integer maxTokensPerMinute;
+
+  /**
+   * The most HTTP requests this run sends, retries included; unset or 0 means no limit. When it
+   * is reached the run stops sending, keeps every reply received (they are cached) and acts as
+   * {@code onBudget} says.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxRequests")
+  protected Long maxRequests;
+
+  /**
+   * The most tokens (prompt and reply, as the API's {@code usage} reports them) this run spends;
+   * unset or 0 means no limit. A request is sent only while the tokens spent plus the estimates
+   * of the requests in flight stay under it. When it is reached the run stops sending and acts
+   * as {@code onBudget} says.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.maxTokens")
+  protected Long maxTokens;
+
+  /**
+   * What a run does when {@code maxRequests} or {@code maxTokens} is reached: {@code fail} (the
+   * build fails saying how many targets remain; the next build resumes from the cache) or {@code
+   * partial} (the dataset of what is there is written, with a warning).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.onBudget", defaultValue = "fail")
+  protected String onBudget;
+
+  /**
+   * Your prices per million tokens, as {@code input,cachedInput,output} (e.g. {@code
+   * 2.50,1.25,10.00}), to turn the token usage into a cost in the summary and the manifest. No
+   * prices are built in: they change and differ per provider, model and contract.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.pricing")
+  protected String pricing;
+
+  /**
+   * The provider's API the requests go to: {@code openai} (the default: any OpenAI-compatible
+   * chat-completions endpoint) or {@code anthropic} (the Messages API). Part of every cache key
+   * (a Claude reply is not a GPT reply); OpenAI's keys are the keys caches held before providers.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = "reflect.provider", defaultValue = "openai")
+  protected String provider;
+
+  /**
    * Skips the goal; {@code -Dreflect.skip} skips every {@code reflect} goal of the build.
    *
    * @since 0.1.0
@@ -221,6 +299,7 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   final ChatClientFactory chatClients(
       String urlProperty,
       String url,
+      Provider provider,
       ApiKeys.Source keys,
       SettingsDecrypter decrypter,
       RetryListener retries)
@@ -228,6 +307,7 @@ abstract class AbstractLlmMojo extends AbstractMojo {
     return ChatClientFactory.forEndpoint(
         urlProperty,
         url,
+        provider,
         new ChatClientFactory.KeyAndProxy(
             keys,
             session == null ? null : session.getSettings(),
@@ -239,6 +319,57 @@ abstract class AbstractLlmMojo extends AbstractMojo {
         concurrency,
         retries,
         getLog());
+  }
+
+  /**
+   * The run's pace, budgets and prices, with the goal's failure tolerance; checked here so that a
+   * message names the property to fix.
+   */
+  final RunLimits limits(FailureThreshold maxFailures) throws MojoFailureException {
+    AdaptiveRateLimiter.Caps caps;
+    try {
+      caps =
+          new AdaptiveRateLimiter.Caps(
+              maxRequestsPerMinute == null ? 0 : maxRequestsPerMinute,
+              maxTokensPerMinute == null ? 0 : maxTokensPerMinute);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(
+          "reflect.maxRequestsPerMinute / reflect.maxTokensPerMinute: " + e.getMessage(), e);
+    }
+    BudgetAction budgetAction = parse("reflect.onBudget", () -> BudgetAction.parse(onBudget));
+    Pricing prices = pricing == null || pricing.isBlank()
+        ? null
+        : parse("reflect.pricing", () -> Pricing.parse(pricing));
+    if ((maxRequests != null && maxRequests < 0) || (maxTokens != null && maxTokens < 0)) {
+      throw new MojoFailureException(
+          "reflect.maxRequests and reflect.maxTokens must not be negative (0 means no limit)");
+    }
+    return new RunLimits(
+        caps,
+        maxRequests == null ? 0 : maxRequests,
+        maxTokens == null ? 0 : maxTokens,
+        budgetAction,
+        maxFailures,
+        prices);
+  }
+
+  /** Parses a property's value, failing with a message that names the property. */
+  static <T> T parse(String property, java.util.function.Supplier<T> parser) throws MojoFailureException {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(property + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code reflect.provider}. */
+  final Provider provider() throws MojoFailureException {
+    return parse("reflect.provider", () -> Providers.byId(provider));
+  }
+
+  /** {@code reflect.baseUrl}, or the provider's own API when it is not set. */
+  final String baseUrl() throws MojoFailureException {
+    return baseUrl == null || baseUrl.isBlank() ? provider().defaultBaseUrl() : baseUrl;
   }
 
   /** Fails naming the property, rather than leaving a bad number to fail deep in the core. */

@@ -2,6 +2,7 @@ package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.pipeline.CorpusRequest;
 import io.github.selfreflect.reflect.pipeline.DatasetOptions;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.PromptOptions;
@@ -139,24 +140,36 @@ abstract class AbstractReflectMojo extends AbstractLlmMojo {
   @Parameter(property = "reflect.failOnInvalid", defaultValue = "true")
   protected boolean failOnInvalid;
 
+  /**
+   * The most targets of one conversation asked about in one request. {@code 0}: all of them, up
+   * to the template's cap ({@code hindsight}: 8). The reply holds one result per target, each
+   * checked and cached on its own; a missing or unusable one is asked about alone. Not part of
+   * the cache key (each target is cached under the key of its own request), so changing it
+   * re-reflects nothing. The {@code seed} always sends one target per request. {@code reflect:status}
+   * groups the missing targets the same way to estimate what they cost.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "reflect.targetsPerRequest", defaultValue = "0")
+  protected int targetsPerRequest;
+
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   protected PluginDescriptor plugin;
 
   /**
    * The core's request for a goal that only reads the corpus and the cache (status, compact): the
-   * same cache keys as {@code reflect:generate}, default dataset options, no limits. How many
-   * targets share a request does not matter here: each target is cached under its own key.
+   * same cache keys as {@code reflect:generate}, and nothing about sending or writing.
    */
-  ReflectRequest request(OfflineMode mode, int concurrency, int maxReplyAttempts)
-      throws MojoFailureException {
+  CorpusRequest corpus() throws MojoFailureException {
     return request(
-        mode,
-        concurrency,
-        maxReplyAttempts,
-        DatasetOptions.DEFAULT,
-        FilterSettings.DEFAULTS,
-        RunLimits.DEFAULT,
-        0);
+            OfflineMode.STRICT,
+            1,
+            1,
+            DatasetOptions.DEFAULT,
+            FilterSettings.DEFAULTS,
+            RunLimits.DEFAULT,
+            targetsPerRequest)
+        .corpus();
   }
 
   /** The core's request from the shared parameters and the goal's own. */
@@ -196,7 +209,8 @@ abstract class AbstractReflectMojo extends AbstractLlmMojo {
           dataset,
           filters,
           limits,
-          new PromptOptions(structured, targetsPerRequest));
+          new PromptOptions(structured, targetsPerRequest),
+          provider());
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.llm.KeyTransport;
+import io.github.selfreflect.reflect.llm.Provider;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import org.apache.maven.plugin.MojoFailureException;
@@ -79,6 +80,7 @@ final class ApiKeys {
   static ApiKey find(
       Source source,
       HttpUrl endpoint,
+      Provider provider,
       Settings settings,
       SettingsDecrypter decrypter,
       Map<String, String> environment)
@@ -100,11 +102,12 @@ final class ApiKeys {
               "environment variable " + name + ", named by " + source.variableProperty(),
               source.variableProperty());
     }
-    if (KeyTransport.isOpenAi(endpoint)) {
-      String value = environment.get(DEFAULT_VARIABLE);
+    if (provider.isOwnApi(endpoint)) {
+      String variable = provider.defaultKeyVariable();
+      String value = environment.get(variable);
       return value == null || value.isBlank()
           ? null
-          : new ApiKey(value.trim(), "environment variable " + DEFAULT_VARIABLE, null);
+          : new ApiKey(value.trim(), "environment variable " + variable, null);
     }
     return null;
   }
@@ -115,11 +118,11 @@ final class ApiKeys {
    * request.
    */
   static boolean defaultKeyWithheld(
-      Source source, HttpUrl endpoint, Map<String, String> environment) {
-    if (source.namesServer() || source.namesVariable() || KeyTransport.isOpenAi(endpoint)) {
+      Source source, HttpUrl endpoint, Provider provider, Map<String, String> environment) {
+    if (source.namesServer() || source.namesVariable() || provider.isOwnApi(endpoint)) {
       return false;
     }
-    String value = environment.get(DEFAULT_VARIABLE);
+    String value = environment.get(provider.defaultKeyVariable());
     return value != null && !value.isBlank();
   }
 

@@ -3,7 +3,12 @@ package io.github.selfreflect.reflect.maven;
 import io.github.selfreflect.reflect.llm.ChatModel;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.KeyTransport;
-import io.github.selfreflect.reflect.llm.openai.OpenAiChatClient;
+import io.github.selfreflect.reflect.llm.Provider;
+import io.github.selfreflect.reflect.llm.Sleeper;
+import io.github.selfreflect.reflect.llm.TransportSettings;
+import io.github.selfreflect.reflect.llm.chain.ChatStack;
+import java.time.Clock;
+import java.util.Random;
 import io.github.selfreflect.reflect.llm.RetryListener;
 import io.github.selfreflect.reflect.llm.RetryPolicy;
 import java.time.Duration;
@@ -62,6 +67,7 @@ final class ChatClientFactory {
 
   private final String urlProperty;
   private final String baseUrl;
+  private final Provider provider;
   private final HttpUrl endpoint;
   private final KeyAndProxy keyAndProxy;
   private final Duration timeout;
@@ -73,6 +79,7 @@ final class ChatClientFactory {
   private ChatClientFactory(
       String urlProperty,
       String baseUrl,
+      Provider provider,
       HttpUrl endpoint,
       KeyAndProxy keyAndProxy,
       Duration timeout,
@@ -82,6 +89,7 @@ final class ChatClientFactory {
       Log log) {
     this.urlProperty = urlProperty;
     this.baseUrl = baseUrl;
+    this.provider = provider;
     this.endpoint = endpoint;
     this.keyAndProxy = keyAndProxy;
     this.timeout = timeout;
@@ -100,6 +108,7 @@ final class ChatClientFactory {
   static ChatClientFactory forEndpoint(
       String urlProperty,
       String baseUrl,
+      Provider provider,
       KeyAndProxy keyAndProxy,
       Duration timeout,
       int maxRetries,
@@ -111,13 +120,14 @@ final class ChatClientFactory {
     if (endpoint == null) {
       throw new MojoFailureException(
           urlProperty
-              + ": expected an http or https URL such as https://api.openai.com/v1, found '"
+              + ": expected an http or https URL such as " + provider.defaultBaseUrl() + ", found '"
               + baseUrl
               + "'");
     }
     return new ChatClientFactory(
         urlProperty,
         baseUrl,
+        Objects.requireNonNull(provider, "provider"),
         Objects.requireNonNull(endpoint),
         Objects.requireNonNull(keyAndProxy, "keyAndProxy"),
         Objects.requireNonNull(timeout, "timeout"),
@@ -143,6 +153,7 @@ final class ChatClientFactory {
           ApiKeys.find(
               keys,
               endpoint,
+              provider,
               keyAndProxy.settings(),
               keyAndProxy.decrypter(),
               keyAndProxy.environment());
@@ -158,36 +169,47 @@ final class ChatClientFactory {
     } catch (MojoFailureException e) {
       throw new ConfigurationFailure(e);
     }
-    if (apiKey == null && KeyTransport.isOpenAi(endpoint)) {
+    if (apiKey == null && provider.isOwnApi(endpoint)) {
       log.warn(
           "No API key: set the environment variable "
-              + (keys.namesVariable() ? keys.variable().strip() : ApiKeys.DEFAULT_VARIABLE)
+              + (keys.namesVariable() ? keys.variable().strip() : provider.defaultKeyVariable())
               + " or "
               + keys.serverIdProperty()
               + " (a settings.xml <server>)");
     } else if (apiKey == null
-        && ApiKeys.defaultKeyWithheld(keys, endpoint, keyAndProxy.environment())) {
+        && ApiKeys.defaultKeyWithheld(keys, endpoint, provider, keyAndProxy.environment())) {
       log.info(
-          ApiKeys.DEFAULT_VARIABLE
+          provider.defaultKeyVariable()
               + " is set but not sent to "
               + endpoint.host()
               + ": unasked it goes to "
-              + KeyTransport.OPENAI_HOST
+              + HttpUrl.get(provider.defaultBaseUrl()).host()
               + " only. If this endpoint needs it, set "
               + keys.variableProperty()
               + "="
-              + ApiKeys.DEFAULT_VARIABLE);
+              + provider.defaultKeyVariable());
     }
-    return OpenAiChatClient.builder()
-        .baseUrl(baseUrl)
-        .apiKey(apiKey == null ? null : apiKey.value())
-        .allowPlainHttpKey(keyAndProxy.allowPlainHttpKey())
-        .httpClient(http)
-        .attemptTimeout(timeout)
-        .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1))
-        .requestGate(gate)
-        .maxConcurrentRequests(concurrency)
-        .retryListener(retries)
+    // Timeouts as OpenAiChatClient#attemptTimeout sets them: the one bound the user gives.
+    TransportSettings settings =
+        new TransportSettings(
+            baseUrl,
+            apiKey == null ? null : apiKey.value(),
+            keyAndProxy.allowPlainHttpKey(),
+            http,
+            TransportSettings.DEFAULT_CONNECT_TIMEOUT,
+            timeout,
+            timeout,
+            concurrency,
+            Map.of(),
+            Clock.systemUTC());
+    return ChatStack.builder()
+        .transport(
+            provider.transport(settings),
+            gate,
+            RetryPolicy.DEFAULT.withMaxAttempts(maxRetries + 1),
+            retries,
+            Sleeper.SYSTEM,
+            new Random())
         .build();
   }
 

@@ -3,7 +3,6 @@ package io.github.selfreflect.reflect.maven;
 import io.github.selfreflect.reflect.cache.JsonlReflectionCache.CompactionResult;
 import io.github.selfreflect.reflect.chat.InvalidChatException;
 import io.github.selfreflect.reflect.pipeline.CacheCompaction;
-import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -46,7 +45,7 @@ public final class CompactMojo extends AbstractReflectMojo {
     try {
       result =
           CacheCompaction.compact(
-              request(OfflineMode.STRICT, 1, 1),
+              corpus(),
               prune,
               new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
     } catch (CacheCompaction.PruneRefusedException e) {

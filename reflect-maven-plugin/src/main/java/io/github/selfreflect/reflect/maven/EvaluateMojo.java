@@ -4,14 +4,16 @@ import io.github.selfreflect.reflect.evaluate.EvaluateRequest;
 import io.github.selfreflect.reflect.evaluate.EvaluationFailureException;
 import io.github.selfreflect.reflect.evaluate.EvaluationResult;
 import io.github.selfreflect.reflect.evaluate.Evaluator;
-import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
+import io.github.selfreflect.reflect.llm.Provider;
 import io.github.selfreflect.reflect.llm.RequestGate;
 import io.github.selfreflect.reflect.llm.SamplingParameters;
+import io.github.selfreflect.reflect.llm.providers.Providers;
+import io.github.selfreflect.reflect.pipeline.FailureThreshold;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -90,6 +92,17 @@ public final class EvaluateMojo extends AbstractLlmMojo {
   private String judgeApiKeyEnvironmentVariable;
 
   /**
+   * The judge's provider: {@code openai} or {@code anthropic}. Defaults to {@code
+   * reflect.provider}. A judge on another provider than the reflector (a Claude judge for GPT
+   * reflections is fairer) goes to that provider's own API unless {@code reflect.evaluate.baseUrl}
+   * says otherwise, and never gets the reflector's key. Part of every judgment's cache key.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = "reflect.evaluate.provider")
+  private String judgeProvider;
+
+  /**
    * The judge's sampling temperature; unset leaves the endpoint's default. Part of the cache key.
    *
    * @since 0.1.0
@@ -140,7 +153,7 @@ public final class EvaluateMojo extends AbstractLlmMojo {
       return;
     }
     EvaluateRequest request = request();
-    Supplier<ChatModel> judges = judges();
+    Function<RequestGate, ChatModel> judges = judges(request.provider());
     try {
       MavenReflectListener listener =
           new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE);
@@ -149,10 +162,13 @@ public final class EvaluateMojo extends AbstractLlmMojo {
           ShutdownCancel.register(
               evaluator::cancel, evaluator::awaitFinished, Duration.ofSeconds(shutdownGraceSeconds), getLog());
       EvaluationResult result;
+      long started = System.nanoTime();
       try {
         result = evaluator.run();
       } finally {
         ShutdownCancel.unregister(onCtrlC);
+        RunReport.evaluationLines(evaluator.lastRun(), request.limits().pricing(), System.nanoTime() - started)
+            .forEach(getLog()::info);
       }
       getLog()
           .info(
@@ -191,7 +207,11 @@ public final class EvaluateMojo extends AbstractLlmMojo {
           seed,
           offlineMode(),
           concurrency,
-          maxReplyAttempts);
+          maxReplyAttempts,
+          limits(FailureThreshold.NONE),
+          isSet(judgeProvider)
+              ? parse("reflect.evaluate.provider", () -> Providers.byId(judgeProvider))
+              : provider());
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("Invalid reflect:evaluate configuration: " + e.getMessage(), e);
     }
@@ -201,12 +221,14 @@ public final class EvaluateMojo extends AbstractLlmMojo {
    * The judge's client, built only if a judgment has to be requested: a cached or offline run
    * looks up no key and no proxy. Retries show at info level: no progress line counts them here.
    */
-  private Supplier<ChatModel> judges() throws MojoFailureException {
-    boolean ownEndpoint = isSet(judgeBaseUrl);
+  private Function<RequestGate, ChatModel> judges(Provider judge) throws MojoFailureException {
+    boolean otherProvider = judge != provider();
+    boolean ownEndpoint = isSet(judgeBaseUrl) || otherProvider;
     ChatClientFactory clients =
         chatClients(
-            ownEndpoint ? "reflect.evaluate.baseUrl" : "reflect.baseUrl",
-            ownEndpoint ? judgeBaseUrl : baseUrl,
+            isSet(judgeBaseUrl) || !otherProvider ? (isSet(judgeBaseUrl) ? "reflect.evaluate.baseUrl" : "reflect.baseUrl") : "reflect.evaluate.provider",
+            isSet(judgeBaseUrl) ? judgeBaseUrl : otherProvider ? judge.defaultBaseUrl() : baseUrl(),
+            judge,
             judgeKeys(ownEndpoint),
             settingsDecrypter,
             (attempt, reason, delay) ->
@@ -214,9 +236,9 @@ public final class EvaluateMojo extends AbstractLlmMojo {
                     .info(
                         "Retrying in " + delay.toMillis() + " ms (attempt " + attempt + "): "
                             + reason));
-    // One limiter for every judge request of the run: a 429 seen by one slows them all.
-    RequestGate paced = RequestGate.pacedBy(new AdaptiveRateLimiter(AdaptiveRateLimiter.Caps.NONE));
-    return () -> clients.create(paced);
+    // The run's gate (one limiter for every judge request, the counters and the budgets) comes
+    // from the evaluator.
+    return clients::create;
   }
 
   /**

@@ -8,18 +8,14 @@ import io.github.selfreflect.reflect.dataset.DatasetCard;
 import io.github.selfreflect.reflect.dataset.DatasetFormat;
 import io.github.selfreflect.reflect.dataset.SftSelection;
 import io.github.selfreflect.reflect.filter.FilterSettings;
-import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.ChatModel;
-import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.RequestGate;
-import io.github.selfreflect.reflect.pipeline.BudgetAction;
 import io.github.selfreflect.reflect.pipeline.DatasetOptions;
 import io.github.selfreflect.reflect.pipeline.FailureThreshold;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectFailureException;
 import io.github.selfreflect.reflect.pipeline.ReflectPipeline;
 import io.github.selfreflect.reflect.pipeline.ReflectRequest;
-import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
 import java.io.File;
 import java.io.IOException;
@@ -28,7 +24,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -58,18 +53,6 @@ import org.eclipse.aether.RepositorySystem;
 public final class GenerateMojo extends AbstractReflectMojo {
 
   /**
-   * The most targets of one conversation asked about in one request. {@code 0}: all of them, up
-   * to the template's cap ({@code hindsight}: 8). The reply holds one result per target, each
-   * checked and cached on its own; a missing or unusable one is asked about alone. Not part of
-   * the cache key (each target is cached under the key of its own request), so changing it
-   * re-reflects nothing. The {@code seed} always sends one target per request.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.targetsPerRequest", defaultValue = "0")
-  private int targetsPerRequest;
-
-  /**
    * Which targets go into {@code sft.jsonl}: {@code all} (revised answers, and originals the
    * model chose to keep) or {@code revised} (revised answers only). A {@code keep} verdict never
    * makes a preference pair.
@@ -94,55 +77,6 @@ public final class GenerateMojo extends AbstractReflectMojo {
   private boolean force;
 
   /**
-   * A hard cap on requests sent per minute, retries included, whatever the server allows; unset
-   * or 0 means none (the adaptive pace alone).
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxRequestsPerMinute")
-  private Integer maxRequestsPerMinute;
-
-  /**
-   * A hard cap on tokens (prompt and reply) spent per minute; unset or 0 means none. Each request
-   * is charged an estimate when sent and its real usage when it returns.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxTokensPerMinute")
-  private Integer maxTokensPerMinute;
-
-  /**
-   * The most HTTP requests this run sends, retries included; unset or 0 means no limit. When it
-   * is reached the run stops sending, keeps every reply received (they are cached) and acts as
-   * {@code onBudget} says.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxRequests")
-  private Long maxRequests;
-
-  /**
-   * The most tokens (prompt and reply, as the API's {@code usage} reports them) this run spends;
-   * unset or 0 means no limit. A request is sent only while the tokens spent plus the estimates
-   * of the requests in flight stay under it. When it is reached the run stops sending and acts
-   * as {@code onBudget} says.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.maxTokens")
-  private Long maxTokens;
-
-  /**
-   * What a run does when {@code maxRequests} or {@code maxTokens} is reached: {@code fail} (the
-   * build fails saying how many targets remain; the next build resumes from the cache) or {@code
-   * partial} (the dataset of what is there is written, with a warning).
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.onBudget", defaultValue = "fail")
-  private String onBudget;
-
-  /**
    * How many targets may fail (replies that stayed unusable, requests that failed after every
    * retry) before the build fails: a count such as {@code 10}, or a share of all targets such as
    * {@code 5%}. Either way every success is cached first and every failure is listed in {@code
@@ -152,16 +86,6 @@ public final class GenerateMojo extends AbstractReflectMojo {
    */
   @Parameter(property = "reflect.maxFailures", defaultValue = "0")
   private String maxFailures;
-
-  /**
-   * Your prices per million tokens, as {@code input,cachedInput,output} (e.g. {@code
-   * 2.50,1.25,10.00}), to turn the token usage into a cost in the summary and the manifest. No
-   * prices are built in: they change and differ per provider, model and contract.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.pricing")
-  private String pricing;
 
   /**
    * The quality filters that keep a reflection out of {@code sft.jsonl} and {@code
@@ -353,46 +277,8 @@ public final class GenerateMojo extends AbstractReflectMojo {
         maxReplyAttempts,
         datasetOptions().withSft(sftSelection),
         filterSettings,
-        limits(),
+        limits(parse("reflect.maxFailures", () -> FailureThreshold.parse(maxFailures))),
         targetsPerRequest);
-  }
-
-  private RunLimits limits() throws MojoFailureException {
-    AdaptiveRateLimiter.Caps caps;
-    try {
-      caps =
-          new AdaptiveRateLimiter.Caps(
-              maxRequestsPerMinute == null ? 0 : maxRequestsPerMinute,
-              maxTokensPerMinute == null ? 0 : maxTokensPerMinute);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException(
-          "reflect.maxRequestsPerMinute / reflect.maxTokensPerMinute: " + e.getMessage(), e);
-    }
-    BudgetAction budgetAction = parse("reflect.onBudget", () -> BudgetAction.parse(onBudget));
-    FailureThreshold threshold =
-        parse("reflect.maxFailures", () -> FailureThreshold.parse(maxFailures));
-    Pricing prices = pricing == null || pricing.isBlank()
-        ? null
-        : parse("reflect.pricing", () -> Pricing.parse(pricing));
-    if ((maxRequests != null && maxRequests < 0) || (maxTokens != null && maxTokens < 0)) {
-      throw new MojoFailureException(
-          "reflect.maxRequests and reflect.maxTokens must not be negative (0 means no limit)");
-    }
-    return new RunLimits(
-        caps,
-        maxRequests == null ? 0 : maxRequests,
-        maxTokens == null ? 0 : maxTokens,
-        budgetAction,
-        threshold,
-        prices);
-  }
-
-  private static <T> T parse(String property, Supplier<T> parser) throws MojoFailureException {
-    try {
-      return parser.get();
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException(property + ": " + e.getMessage(), e);
-    }
   }
 
   private DatasetOptions datasetOptions() throws MojoFailureException {
@@ -487,7 +373,8 @@ public final class GenerateMojo extends AbstractReflectMojo {
     ChatClientFactory clients =
         chatClients(
             "reflect.baseUrl",
-            baseUrl,
+            baseUrl(),
+            provider(),
             keySource(),
             settingsDecrypter,
             (attempt, reason, delay) ->

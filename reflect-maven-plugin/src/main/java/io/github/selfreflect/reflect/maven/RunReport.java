@@ -1,5 +1,6 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.evaluate.EvaluationRun;
 import io.github.selfreflect.reflect.llm.Pricing;
 import io.github.selfreflect.reflect.llm.Usage;
 import io.github.selfreflect.reflect.pipeline.RunSummary;
@@ -50,6 +51,36 @@ final class RunReport {
     }
     if (s.invalidRecords() > 0) {
       lines.add("  " + s.invalidRecords() + " invalid chat records skipped");
+    }
+    return lines;
+  }
+
+  /** The summary of a {@code reflect:evaluate} run, in the shape of {@code generate}'s. */
+  static List<String> evaluationLines(EvaluationRun r, Pricing pricing, long elapsedNanos) {
+    double seconds = elapsedNanos / 1e9;
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "Evaluate: %d judgments: %d cached, %d judged, %d failed; %d requests sent in %s%s",
+            r.judgments(),
+            r.cached(),
+            r.judged(),
+            r.failed(),
+            r.requests(),
+            MavenReflectListener.duration(seconds),
+            r.requests() > 0 && seconds > 0
+                ? String.format(Locale.ROOT, " (%.1f/s)", r.requests() / seconds)
+                : ""));
+    if (r.requests() > 0) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  this run: %d retries (%d rate-limited), %s%s",
+              r.retries(),
+              r.rateLimited(),
+              tokens(r.usage()),
+              cost(pricing, r.usage())));
     }
     return lines;
   }

@@ -3,7 +3,6 @@ package io.github.selfreflect.reflect.maven;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.selfreflect.reflect.llm.TokenEstimator;
-import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import io.github.selfreflect.reflect.pipeline.ReflectListener;
 import io.github.selfreflect.reflect.pipeline.ReflectStatus;
 import io.github.selfreflect.reflect.pipeline.StatusReport;
@@ -61,7 +60,8 @@ public final class StatusMojo extends AbstractReflectMojo {
     try {
       report =
           ReflectStatus.of(
-              request(OfflineMode.STRICT, 1, 1),
+              corpus(),
+              targetsPerRequest,
               TokenEstimator.forModel(model),
               json ? quietListener() : new MavenReflectListener(getLog(), System::nanoTime, MavenReflectListener.CADENCE));
     } catch (UncheckedIOException | IOException e) {

@@ -1,5 +1,7 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.llm.providers.Providers;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -62,7 +64,7 @@ class ApiKeysTest {
 
   private String find(String serverId, String variable, HttpUrl endpoint, Settings settings,
       Map<String, String> environment) throws MojoFailureException {
-    ApiKeys.ApiKey key = ApiKeys.find(source(serverId, variable), endpoint, settings, decrypter, environment);
+    ApiKeys.ApiKey key = ApiKeys.find(source(serverId, variable), endpoint, Providers.DEFAULT, settings, decrypter, environment);
     return key == null ? null : key.value();
   }
 
@@ -81,7 +83,7 @@ class ApiKeysTest {
   void unaskedOpenAiApiKeyGoesToOpenAiOnly() throws Exception {
     Map<String, String> shell = Map.of("OPENAI_API_KEY", KEY);
 
-    ApiKeys.ApiKey key = ApiKeys.find(source(null, null), OPENAI, null, decrypter, shell);
+    ApiKeys.ApiKey key = ApiKeys.find(source(null, null), OPENAI, Providers.DEFAULT, null, decrypter, shell);
     assertEquals(KEY, key.value());
     assertEquals("environment variable OPENAI_API_KEY", key.origin());
     assertFalse(key.toString().contains(KEY), key.toString());
@@ -90,10 +92,10 @@ class ApiKeysTest {
     assertNull(find(null, null, HttpUrl.get("http://api.openai.com/v1"), null, shell), "not over http");
     assertNull(find(null, null, HttpUrl.get("https://api.openai.com.evil.example/v1"), null, shell));
 
-    assertTrue(ApiKeys.defaultKeyWithheld(source(null, null), OLLAMA, shell));
-    assertFalse(ApiKeys.defaultKeyWithheld(source(null, null), OPENAI, shell));
-    assertFalse(ApiKeys.defaultKeyWithheld(source(null, null), OLLAMA, Map.of()));
-    assertFalse(ApiKeys.defaultKeyWithheld(source(null, "MY_KEY"), OLLAMA, shell));
+    assertTrue(ApiKeys.defaultKeyWithheld(source(null, null), OLLAMA, Providers.DEFAULT, shell));
+    assertFalse(ApiKeys.defaultKeyWithheld(source(null, null), OPENAI, Providers.DEFAULT, shell));
+    assertFalse(ApiKeys.defaultKeyWithheld(source(null, null), OLLAMA, Providers.DEFAULT, Map.of()));
+    assertFalse(ApiKeys.defaultKeyWithheld(source(null, "MY_KEY"), OLLAMA, Providers.DEFAULT, shell));
   }
 
   @Test
@@ -141,7 +143,7 @@ class ApiKeysTest {
             MojoFailureException.class,
             () -> ApiKeys.find(
                 new ApiKeys.Source("reflect.evaluate.serverId", "judge", "reflect.evaluate.apiKeyEnvironmentVariable", null),
-                OPENAI, new Settings(), decrypter, Map.of()));
+                OPENAI, Providers.DEFAULT, new Settings(), decrypter, Map.of()));
 
     assertTrue(e.getMessage().startsWith("reflect.evaluate.serverId is 'judge'"), e.getMessage());
   }

@@ -1,5 +1,7 @@
 package io.github.selfreflect.reflect.maven;
 
+import io.github.selfreflect.reflect.llm.providers.Providers;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -169,7 +171,7 @@ class ChatClientFactoryTest {
               true);
 
       ChatClientFactory.forEndpoint(
-              "reflect.baseUrl", "http://gpu-box.invalid:11434/v1", allowed, Duration.ofSeconds(5),
+              "reflect.baseUrl", "http://gpu-box.invalid:11434/v1", Providers.DEFAULT, allowed, Duration.ofSeconds(5),
               0, 1, RetryListener.NONE, log)
           .create(RequestGate.OPEN)
           .complete(hello());
@@ -231,6 +233,7 @@ class ChatClientFactoryTest {
           ChatClientFactory.forEndpoint(
                   "reflect.baseUrl",
                   fake.baseUrl(),
+                  Providers.DEFAULT,
                   keyAndProxy(null, null, null, Map.of()),
                   Duration.ofSeconds(1),
                   0,
@@ -270,6 +273,7 @@ class ChatClientFactoryTest {
     return ChatClientFactory.forEndpoint(
         "reflect.evaluate.baseUrl",
         baseUrl,
+        Providers.DEFAULT,
         keyAndProxy(serverId, variable, settings, environment),
         Duration.ofSeconds(5),
         0,
