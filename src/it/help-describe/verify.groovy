@@ -29,20 +29,30 @@ assert described == declared : "in the sources but not the descriptor: ${declare
    'reflect.maxCompletionTokens', 'reflect.skip',
    // what shapes a prompt shapes its cache key: status and compact must see it as generate does
    'reflect.template', 'reflect.templateFile', 'reflect.maxPromptTokens',
-   'reflect.structuredOutput'].each { property ->
+   'reflect.structuredOutput', 'reflect.provider', 'reflect.targetsPerRequest'].each { property ->
     assert goals[goal].containsKey(property) : "reflect:${goal} lacks ${property}"
+  }
+}
+// status and compact send nothing: no endpoint, key, pace or budget parameter to ignore.
+['status', 'compact'].each { goal ->
+  ['reflect.baseUrl', 'reflect.serverId', 'reflect.apiKeyEnvironmentVariable', 'reflect.concurrency',
+   'reflect.maxRetries', 'reflect.timeout', 'reflect.offline', 'reflect.maxRequests',
+   'reflect.outputDirectory'].each { property ->
+    assert !goals[goal].containsKey(property) : "reflect:${goal} lists ${property}, which it would ignore"
   }
 }
 // reflect:evaluate reads the dataset, not the chats, and has the judge's options.
 ['reflect.cacheDirectory', 'reflect.evaluate.model', 'reflect.evaluate.sample', 'reflect.evaluate.seed',
  'reflect.evaluate.skip', 'reflect.skip', 'reflect.model', 'reflect.evaluate.baseUrl',
  'reflect.evaluate.serverId', 'reflect.evaluate.apiKeyEnvironmentVariable',
- 'reflect.evaluate.temperature'].each { property ->
+ 'reflect.evaluate.temperature', 'reflect.evaluate.provider', 'reflect.maxRequests', 'reflect.maxTokens',
+ 'reflect.onBudget', 'reflect.pricing'].each { property ->
   assert goals['evaluate'].containsKey(property) : "reflect:evaluate lacks ${property}"
 }
 // The goals that send requests share how they reach the model (declared once, in the base Mojo
 // for goals that talk to an LLM).
-def clientProperties = ['reflect.outputDirectory', 'reflect.cacheDirectory', 'reflect.baseUrl',
+def clientProperties = ['reflect.outputDirectory', 'reflect.cacheDirectory', 'reflect.baseUrl', 'reflect.maxRequests',
+    'reflect.maxTokens', 'reflect.onBudget', 'reflect.maxRequestsPerMinute', 'reflect.pricing',
     'reflect.serverId', 'reflect.apiKeyEnvironmentVariable', 'reflect.offline', 'reflect.concurrency',
     'reflect.maxReplyAttempts', 'reflect.maxRetries', 'reflect.timeout']
 ['generate', 'evaluate'].each { goal ->

@@ -89,7 +89,7 @@ class OpenAiKeysPinTest {
                     chats, dir.resolve("out"), dir.resolve("cache"), PromptTemplates.byId(template), "gpt-4o-mini"))
             .build();
     List<String> keys = new ArrayList<>();
-    new CorpusTargets(request)
+    new CorpusTargets(request.corpus())
         .forEachTarget(
             InvalidRecordHandler.FAIL,
             new ReflectPipeline.TargetVisitor() {

@@ -308,10 +308,10 @@ class PipelinePassesTest {
     Path cacheFile = dir.resolve("cache/v1/reflections.jsonl");
     assertEquals(6, Files.readAllLines(cacheFile).size());
 
-    CompactionResult kept = CacheCompaction.compact(request("x", OfflineMode.OFF, 0, "model-two"), false, listener);
+    CompactionResult kept = CacheCompaction.compact(request("x", OfflineMode.OFF, 0, "model-two").corpus(), false, listener);
     assertEquals(new CompactionResult(6, 0, 0, 0, kept.bytesBefore(), kept.bytesBefore()), kept);
 
-    CompactionResult pruned = CacheCompaction.compact(request("x", OfflineMode.OFF, 0, "model-two"), true, listener);
+    CompactionResult pruned = CacheCompaction.compact(request("x", OfflineMode.OFF, 0, "model-two").corpus(), true, listener);
     assertEquals(3, pruned.kept());
     assertEquals(3, pruned.pruned());
     assertTrue(Files.readString(cacheFile).contains("\"model\":\"model-two\""));
@@ -332,7 +332,7 @@ class PipelinePassesTest {
             .build();
     assertThrows(
         CacheCompaction.PruneRefusedException.class,
-        () -> CacheCompaction.compact(skipping, true, listener));
+        () -> CacheCompaction.compact(skipping.corpus(), true, listener));
     assertEquals(3, Files.readAllLines(cacheFile).size(), "nothing pruned");
   }
 }

@@ -2,33 +2,36 @@ package io.github.selfreflect.reflect.maven;
 
 import io.github.selfreflect.reflect.llm.AdaptiveRateLimiter;
 import io.github.selfreflect.reflect.llm.Pricing;
+import io.github.selfreflect.reflect.filter.FilterSettings;
 import io.github.selfreflect.reflect.llm.Provider;
 import io.github.selfreflect.reflect.llm.RetryListener;
-import io.github.selfreflect.reflect.llm.providers.Providers;
 import io.github.selfreflect.reflect.pipeline.BudgetAction;
+import io.github.selfreflect.reflect.pipeline.CorpusRequest;
+import io.github.selfreflect.reflect.pipeline.DatasetOptions;
+import io.github.selfreflect.reflect.pipeline.PromptOptions;
+import io.github.selfreflect.reflect.pipeline.ReflectRequest;
 import io.github.selfreflect.reflect.pipeline.FailureThreshold;
 import io.github.selfreflect.reflect.pipeline.RunLimits;
 import io.github.selfreflect.reflect.pipeline.OfflineMode;
 import java.io.File;
 import java.time.Duration;
-import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
- * The base of every {@code reflect} goal that works on a dataset and its cache: where they are,
- * {@code reflect.skip}, and how the goals that send requests ({@code reflect:generate}, {@code
- * reflect:evaluate}) reach the model: endpoint, key, offline mode, concurrency, retries, timeout.
+ * The base of the goals that send requests ({@code reflect:generate}, {@code reflect:evaluate}):
+ * where the dataset is, and how they reach the model: provider endpoint, key, offline mode,
+ * concurrency, retries, timeout, pace, budgets and prices.
  *
  * <p>Declared once so that both goals read each {@code reflect.*} property the same way and
- * document it the same way. Java has one superclass, so {@code reflect:status} and {@code
- * reflect:compact} (which share the cache-key parameters of {@link AbstractReflectMojo} with
- * {@code generate}) inherit the endpoint parameters too, and ignore them: they send nothing.
+ * document it the same way. {@code reflect:status} and {@code reflect:compact} send nothing and
+ * do not have these: they extend {@link AbstractCorpusMojo} directly. Java has one superclass,
+ * so {@code reflect:evaluate}, which reads the dataset rather than the chats, inherits the
+ * corpus parameters of {@code generate} too; of those it reads {@code reflect.model} (the default
+ * judge) and {@code reflect.provider} (the judge's default provider) only.
  */
-abstract class AbstractLlmMojo extends AbstractMojo {
+abstract class AbstractLlmMojo extends AbstractCorpusMojo {
 
   /**
    * Where the dataset files are: {@code reflect:generate} writes them there, {@code
@@ -40,17 +43,6 @@ abstract class AbstractLlmMojo extends AbstractMojo {
       property = "reflect.outputDirectory",
       defaultValue = "${project.build.directory}/reflect")
   protected File outputDirectory;
-
-  /**
-   * Where paid-for reflections are kept, and the judgments of {@code reflect:evaluate} beside them
-   * ({@code v1/judgments.jsonl}). Outside {@code target/} so that {@code mvn clean} keeps it;
-   * commit it to make releases and evaluations reproducible without a key. Several builds may
-   * share it at once: appends are locked across processes.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.cacheDirectory", defaultValue = "${project.basedir}/reflect-cache")
-  protected File cacheDirectory;
 
   /**
    * Base URL of the provider's API; unset: the provider's own ({@code https://api.openai.com/v1},
@@ -83,8 +75,9 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   /**
    * The environment variable that holds the API key when no server id is given; its value is sent
    * to {@code reflect.baseUrl} whatever its host. Empty (the default) means OPENAI_API_KEY, but
-   * only when the endpoint is https://api.openai.com: a key exported for OpenAI never goes to
-   * another endpoint unasked. For any other endpoint that needs a key (OpenRouter, Groq, a
+   * only when the endpoint is https://api.openai.com (with {@code reflect.provider=anthropic}:
+   * ANTHROPIC_API_KEY, only for https://api.anthropic.com): a key exported for a provider never
+   * goes to another endpoint unasked. For any other endpoint that needs a key (OpenRouter, Groq, a
    * gateway, a vLLM started with --api-key) name the variable here, or use {@code
    * reflect.serverId}. Local servers (Ollama, vLLM, llama.cpp) need no key. A key goes over https
    * only, or over plain http to this machine (localhost, 127.x.x.x, ::1).
@@ -223,42 +216,6 @@ abstract class AbstractLlmMojo extends AbstractMojo {
   @Parameter(property = "reflect.pricing")
   protected String pricing;
 
-  /**
-   * The provider's API the requests go to: {@code openai} (the default: any OpenAI-compatible
-   * chat-completions endpoint) or {@code anthropic} (the Messages API). Part of every cache key
-   * (a Claude reply is not a GPT reply); OpenAI's keys are the keys caches held before providers.
-   *
-   * @since 0.2.0
-   */
-  @Parameter(property = "reflect.provider", defaultValue = "openai")
-  protected String provider;
-
-  /**
-   * Skips the goal; {@code -Dreflect.skip} skips every {@code reflect} goal of the build.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.skip", defaultValue = "false")
-  protected boolean skip;
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  protected MavenSession session;
-
-  @Override
-  public final void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("Skipping reflect:" + goal() + " (reflect.skip)");
-      return;
-    }
-    run();
-  }
-
-  /** The goal's name, for messages. */
-  abstract String goal();
-
-  /** The goal's work, once {@code reflect.skip} has been checked. */
-  abstract void run() throws MojoExecutionException, MojoFailureException;
-
   /** {@code reflect.offline}, made {@code true} by {@code mvn -o}. */
   final OfflineMode offlineMode() throws MojoFailureException {
     OfflineMode mode;
@@ -353,29 +310,42 @@ abstract class AbstractLlmMojo extends AbstractMojo {
         prices);
   }
 
-  /** Parses a property's value, failing with a message that names the property. */
-  static <T> T parse(String property, java.util.function.Supplier<T> parser) throws MojoFailureException {
-    try {
-      return parser.get();
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException(property + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** {@code reflect.provider}. */
-  final Provider provider() throws MojoFailureException {
-    return parse("reflect.provider", () -> Providers.byId(provider));
-  }
-
   /** {@code reflect.baseUrl}, or the provider's own API when it is not set. */
   final String baseUrl() throws MojoFailureException {
     return baseUrl == null || baseUrl.isBlank() ? provider().defaultBaseUrl() : baseUrl;
   }
 
-  /** Fails naming the property, rather than leaving a bad number to fail deep in the core. */
-  static void requireAtLeast(String property, int value, int least) throws MojoFailureException {
-    if (value < least) {
-      throw new MojoFailureException(property + " must be at least " + least + ", found " + value);
+
+
+  /** The core's request for {@code generate}: the corpus part, and how the run sends and writes. */
+  final ReflectRequest request(
+      OfflineMode mode,
+      DatasetOptions dataset,
+      FilterSettings filters,
+      RunLimits limits)
+      throws MojoFailureException {
+    CorpusRequest corpus = corpus();
+    try {
+      return new ReflectRequest(
+          corpus.chatsDirectory(),
+          outputDirectory.toPath(),
+          corpus.cacheDirectory(),
+          corpus.template(),
+          corpus.model(),
+          corpus.sampling(),
+          mode,
+          corpus.failOnInvalid(),
+          concurrency,
+          maxReplyAttempts,
+          plugin == null ? "unknown" : plugin.getVersion(),
+          corpus.window(),
+          dataset,
+          filters,
+          limits,
+          new PromptOptions(corpus.structuredOutput(), targetsPerRequest),
+          corpus.provider());
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("Invalid reflect configuration: " + e.getMessage(), e);
     }
   }
 }

@@ -15,14 +15,13 @@ import org.apache.maven.plugins.annotations.Parameter;
  * one record per key, sorted by key, one per line, nothing else (duplicates from merges, damaged
  * and torn lines go). The new file replaces the old one in one atomic rename, under the cache's
  * lock. With {@code reflect.prune=true} it also drops the records that no target of the current
- * chats and configuration (model, template, sampling, window) uses. Sends nothing, so it ignores
- * the endpoint parameters it shares with {@code reflect:generate} ({@code reflect.baseUrl}, {@code
- * reflect.serverId}, {@code reflect.concurrency}, ...).
+ * chats and configuration (model, template, sampling, window, provider) uses. It sends nothing,
+ * so it has no endpoint parameters.
  *
  * @since 0.1.0
  */
 @Mojo(name = "compact", requiresProject = true, threadSafe = true)
-public final class CompactMojo extends AbstractReflectMojo {
+public final class CompactMojo extends AbstractCorpusMojo {
 
   /**
    * Also drop the records that no current target uses: reflections of deleted or edited chats, of

@@ -50,14 +50,6 @@ public final class EvaluateMojo extends AbstractLlmMojo {
   private String judgeModel;
 
   /**
-   * The reflecting model, used as the judge when {@code reflect.evaluate.model} is not set.
-   *
-   * @since 0.1.0
-   */
-  @Parameter(property = "reflect.model")
-  private String model;
-
-  /**
    * The judge's OpenAI-compatible endpoint. Defaults to {@code reflect.baseUrl}. When set, the
    * judge's key comes from {@code reflect.evaluate.serverId} or {@code
    * reflect.evaluate.apiKeyEnvironmentVariable} only (or OPENAI_API_KEY when it is
@@ -97,7 +89,7 @@ public final class EvaluateMojo extends AbstractLlmMojo {
    * reflections is fairer) goes to that provider's own API unless {@code reflect.evaluate.baseUrl}
    * says otherwise, and never gets the reflector's key. Part of every judgment's cache key.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   @Parameter(property = "reflect.evaluate.provider")
   private String judgeProvider;

@@ -50,7 +50,7 @@ import org.eclipse.aether.RepositorySystem;
  * @since 0.1.0
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
-public final class GenerateMojo extends AbstractReflectMojo {
+public final class GenerateMojo extends AbstractLlmMojo {
 
   /**
    * Which targets go into {@code sft.jsonl}: {@code all} (revised answers, and originals the
@@ -273,12 +273,9 @@ public final class GenerateMojo extends AbstractReflectMojo {
     }
     return request(
         mode,
-        concurrency,
-        maxReplyAttempts,
         datasetOptions().withSft(sftSelection),
         filterSettings,
-        limits(parse("reflect.maxFailures", () -> FailureThreshold.parse(maxFailures))),
-        targetsPerRequest);
+        limits(parse("reflect.maxFailures", () -> FailureThreshold.parse(maxFailures))));
   }
 
   private DatasetOptions datasetOptions() throws MojoFailureException {

@@ -24,14 +24,14 @@ import org.apache.maven.plugins.annotations.Parameter;
  * many it would skip as too long for {@code reflect.maxPromptTokens}, unreadable chat records and
  * cache lines, and the estimated prompt tokens of the missing targets (counted with OpenAI's
  * tokenizer for OpenAI models, approximated as 4 characters a token for others). Unreadable
- * chat records are counted, not fatal. Sending nothing, it ignores the endpoint parameters it
- * shares with {@code reflect:generate} ({@code reflect.baseUrl}, {@code reflect.serverId}, {@code
- * reflect.concurrency}, ...).
+ * chat records are counted, not fatal. The missing targets are grouped per request as {@code
+ * generate} groups them ({@code reflect.targetsPerRequest}), so the estimate is of the requests it
+ * would really send. It sends nothing, so it has no endpoint parameters.
  *
  * @since 0.1.0
  */
 @Mojo(name = "status", requiresProject = true, threadSafe = true)
-public final class StatusMojo extends AbstractReflectMojo {
+public final class StatusMojo extends AbstractCorpusMojo {
 
   /**
    * {@code text} logs the figures; {@code json} prints one JSON object on standard output, for
